@@ -33,6 +33,7 @@ class UnprocessedItemsError(RuntimeError):
     """BatchWriteItem kept returning UnprocessedItems until the attempts ran out."""
 
     def __init__(self, table: str, remaining: int, attempts: int, written: int) -> None:
+        """Record the table, the items left, the calls made and what earlier batches wrote."""
         self.table = table
         self.remaining = remaining
         self.attempts = attempts

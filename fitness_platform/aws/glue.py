@@ -83,8 +83,12 @@ def arrow_type_to_glue(arrow_type: pa.DataType) -> str:
 
 
 def glue_columns(schema: pa.Schema) -> list[dict[str, str]]:
-    """Glue columns for an Arrow schema: lower-cased names, mapped types, and a comment
-    taken from the field metadata key ``description`` (or ``comment``) when present."""
+    """Glue columns for an Arrow schema.
+
+    Names are lower-cased (Hive is case-insensitive), types mapped with
+    :func:`arrow_type_to_glue`, and a comment is taken from the field metadata key
+    ``description`` (or ``comment``) when present.
+    """
     columns: list[dict[str, str]] = []
     seen: set[str] = set()
     for field in schema:

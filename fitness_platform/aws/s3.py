@@ -25,7 +25,11 @@ def _error_code(error: Exception) -> str:
 
 
 def head_etag(client: Any, bucket: str, key: str) -> str | None:
-    """The object's ETag without quotes, or None when there is no such object."""
+    """The object's ETag without quotes, or None when there is no such object.
+
+    A HEAD response has no error body, so a missing bucket also reads as None; other
+    errors (403 and the like) propagate.
+    """
     try:
         response = client.head_object(Bucket=bucket, Key=key)
     except client.exceptions.ClientError as error:

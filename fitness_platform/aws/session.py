@@ -11,12 +11,12 @@ from pydantic import Field
 
 CONNECT_TIMEOUT_S = 5
 READ_TIMEOUT_S = 30
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 5  # calls in all, the first included
 
 DEFAULT_CONFIG = Config(
     connect_timeout=CONNECT_TIMEOUT_S,
     read_timeout=READ_TIMEOUT_S,
-    retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+    retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
 )
 
 
