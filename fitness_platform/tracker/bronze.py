@@ -109,22 +109,22 @@ def parse_tracker_csv(
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return _failed_file(source_file, "not_utf8", _first_line_of_bytes(data))
+        return failed_file(source_file, "not_utf8", _first_line_of_bytes(data))
     if text.startswith(BOM):
         text = text[1:]
     first_line = _LINE_BREAK.split(text, maxsplit=1)[0]
 
     records = [r for r in _split_records(text) if r[0].strip()]
     if not records:
-        return _failed_file(source_file, "empty_file", first_line)
+        return failed_file(source_file, "empty_file", first_line)
 
-    header_raw, header_fields = records[0]
+    header_fields = records[0][1]
     header_fault = header_problem(header_fields)
     if header_fault:
-        return _failed_file(source_file, header_fault, first_line)
+        return failed_file(source_file, header_fault, first_line)
     data_records = records[1:]
     if not data_records:
-        return _failed_file(source_file, "empty_file", first_line)
+        return failed_file(source_file, "empty_file", first_line)
 
     positions = [name.strip().lower() for name in header_fields]
     column_index = {name: positions.index(name) for name in RAW_COLUMNS}
@@ -304,7 +304,7 @@ def _parse_date(trimmed: pa.Array) -> tuple[pa.Array, pa.Array]:
 _PARSERS = {INT: _parse_int, FLOAT: _parse_float, DATE: _parse_date}
 
 
-def _failed_file(source_file: str, reason: str, raw: str) -> ParsedFile:
+def failed_file(source_file: str, reason: str, raw: str) -> ParsedFile:
     return ParsedFile(
         source_file=source_file,
         rows=bronze_schema().empty_table(),

@@ -1,0 +1,49 @@
+"""Typed materialisation metadata shared by every table asset."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pyarrow as pa
+
+from fitness_platform.tracker.columns import COLUMN_DESCRIPTIONS
+
+PREVIEW_ROWS = 5
+
+
+def column_schema(schema: pa.Schema) -> dg.TableSchema:
+    """A TableSchema whose column descriptions say unit, meaning and rule."""
+    return dg.TableSchema(
+        columns=[
+            dg.TableColumn(
+                name=f.name,
+                type=str(f.type),
+                description=COLUMN_DESCRIPTIONS.get(f.name),
+            )
+            for f in schema
+        ]
+    )
+
+
+def markdown_preview(table: pa.Table, rows: int = PREVIEW_ROWS) -> str:
+    """The first rows of a table as a markdown table."""
+    head = table.slice(0, rows).to_pylist()
+    if not head:
+        return "_(no rows)_"
+    names = table.column_names
+    lines = ["| " + " | ".join(names) + " |", "|" + "---|" * len(names)]
+    lines += ["| " + " | ".join(_cell(r[n]) for n in names) + " |" for r in head]
+    return "\n".join(lines)
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("|", "\\|").replace("\n", " ")[:80]
+
+
+def table_metadata(table: pa.Table) -> dict[str, dg.MetadataValue]:
+    """Row count, column schema and a preview for a stored table."""
+    return {
+        "dagster/row_count": dg.MetadataValue.int(table.num_rows),
+        "dagster/column_schema": dg.MetadataValue.table_schema(column_schema(table.schema)),
+        "preview": dg.MetadataValue.md(markdown_preview(table)),
+    }

@@ -1,0 +1,1 @@
+"""Tracker domain assets: bronze -> silver -> gold star schema."""

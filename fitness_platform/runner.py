@@ -1,0 +1,193 @@
+"""``fitness-platform run``: the headless main job, incremental, in one process.
+
+It lists the raw root, registers a dynamic partition for every tracker file, ingests the new
+or changed ones in one bronze run, then materialises silver and gold (and their checks) in a
+second in-process run. The same Definitions serve ``dagster dev``; only the launcher differs.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import dagster as dg
+import pyarrow.compute as pc
+
+from fitness_platform.definitions import build_definitions
+from fitness_platform.defs.tracker.partitions import RAW_FILE_PARTITIONS
+from fitness_platform.settings import Settings
+from fitness_platform.storage.lake import Lake
+from fitness_platform.storage.parquet import read_table
+from fitness_platform.storage.raw_files import RawListing, list_raw_files
+from fitness_platform.tracker.ingestion import Ledger, load_ledger
+
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+RANGE_START = "dagster/asset_partition_range_start"
+RANGE_END = "dagster/asset_partition_range_end"
+TRACKER_TABLES = (
+    "bronze/fitness_logs",
+    "bronze/fitness_rejects",
+    "silver/daily_activity",
+    "silver/fitness_rejects",
+    "gold/fact_daily",
+    "gold/dim_user",
+    "gold/dim_date",
+    "gold/dim_activity",
+)
+
+
+@dataclass
+class RunSummary:
+    """What one ``fitness-platform run`` did, for printing and for the exit code."""
+
+    files_seen: int = 0
+    files_ingested: list[str] = field(default_factory=list)
+    skipped_objects: list[tuple[str, str]] = field(default_factory=list)
+    failed_files: list[str] = field(default_factory=list)
+    failed_steps: list[str] = field(default_factory=list)
+    failed_checks: list[str] = field(default_factory=list)
+    table_rows: dict[str, int] = field(default_factory=dict)
+    rejects_by_reason: dict[str, int] = field(default_factory=dict)
+    refreshed: bool = False
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        """Non-zero when a file, a step or a blocking check failed in this run."""
+        return 1 if (self.failed_files or self.failed_steps or self.failed_checks) else 0
+
+
+def open_instance() -> dg.DagsterInstance:
+    """The instance under ``DAGSTER_HOME`` when set (runs show in the UI), else ephemeral."""
+    if os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()
+    return dg.DagsterInstance.ephemeral()
+
+
+def _partition_range(instance: dg.DagsterInstance, keys: list[str]) -> dict[str, str]:
+    """Run tags that cover ``keys`` with one contiguous range of the dynamic partitions.
+
+    Unchanged files inside the range are skipped by bronze through the ledger, so one run
+    covers a burst of files without re-ingesting anything.
+    """
+    ordered = instance.get_dynamic_partitions(RAW_FILE_PARTITIONS.name)
+    positions = sorted(ordered.index(key) for key in keys)
+    return {RANGE_START: ordered[positions[0]], RANGE_END: ordered[positions[-1]]}
+
+
+def _collect_failures(result: dg.ExecuteInProcessResult, summary: RunSummary) -> None:
+    for event in result.all_events:
+        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            error = event.step_failure_data.error
+            message = error.message.strip().splitlines()[0] if error else "unknown error"
+            summary.failed_steps.append(f"{event.step_key}: {message}")
+        if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.event_specific_data
+            if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
+                summary.failed_checks.append(
+                    f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+                )
+
+
+def _tables_exist(lake: Lake) -> bool:
+    return all(lake.path(f"{t}.parquet").exists() for t in ("gold/fact_daily", "gold/dim_date"))
+
+
+def _read_summary(lake: Lake, summary: RunSummary) -> None:
+    for table in TRACKER_TABLES:
+        path = lake.path(table if table.startswith("bronze/") else f"{table}.parquet")
+        if table.startswith("bronze/"):
+            summary.table_rows[table] = sum(
+                read_table(lake.path(key)).num_rows for key in lake.list(table, suffix=".parquet")
+            )
+            continue
+        if path.exists():
+            summary.table_rows[table] = read_table(path).num_rows
+    reasons: Counter[str] = Counter()
+    for key in lake.list("bronze/fitness_rejects", suffix=".parquet"):
+        reasons.update(read_table(lake.path(key)).column("reason").to_pylist())
+    silver_rejects = lake.path("silver/fitness_rejects.parquet")
+    if silver_rejects.exists():
+        counts = pc.value_counts(read_table(silver_rejects).column("reason")).to_pylist()
+        reasons.update({c["values"]: c["counts"] for c in counts})
+    summary.rejects_by_reason = dict(sorted(reasons.items()))
+
+
+def run_tracker(
+    settings: Settings,
+    *,
+    instance: dg.DagsterInstance | None = None,
+    echo: Callable[[str], None] = print,
+) -> RunSummary:
+    """Ingest new or changed raw files, then refresh silver and gold. Builds what it can."""
+    started = time.perf_counter()
+    defs = build_definitions(settings)
+    instance = instance or open_instance()
+    lake = Lake(settings.lake_root, settings.storage_options)
+    raw_options = settings.storage_options if settings.raw_root.startswith("s3://") else {}
+    listing: RawListing = list_raw_files(Lake(settings.raw_root, raw_options))
+    ledger: Ledger = load_ledger(lake)
+    pending = ledger.pending(listing.files)
+    summary = RunSummary(files_seen=len(listing.files), skipped_objects=listing.skipped)
+    for key, why in listing.skipped:
+        echo(f"skipped {key}: {why}")
+
+    known = set(instance.get_dynamic_partitions(RAW_FILE_PARTITIONS.name))
+    new_keys = sorted({raw.partition_key for raw in listing.files} - known)
+    if new_keys:
+        instance.add_dynamic_partitions(RAW_FILE_PARTITIONS.name, new_keys)
+
+    if pending:
+        echo(f"ingesting {len(pending)} new or changed file(s) of {len(listing.files)}")
+        tags = _partition_range(instance, [raw.partition_key for raw in pending])
+        result = defs.resolve_job_def("tracker_bronze_job").execute_in_process(
+            instance=instance, tags=tags, raise_on_error=False, run_config=QUIET
+        )
+        _collect_failures(result, summary)
+        summary.files_ingested = [raw.relative_path for raw in pending]
+        after = load_ledger(lake)
+        summary.failed_files = [
+            f"{e.source_file}: {e.reason}"
+            for e in after.failed()
+            if e.source_file in set(summary.files_ingested)
+        ]
+
+    if pending or not _tables_exist(lake):
+        result = defs.resolve_job_def("tracker_refresh_job").execute_in_process(
+            instance=instance, raise_on_error=False, run_config=QUIET
+        )
+        _collect_failures(result, summary)
+        summary.refreshed = True
+    else:
+        echo("no new or changed raw files; silver and gold are up to date")
+
+    _read_summary(lake, summary)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def print_summary(summary: RunSummary, echo: Callable[[str], None] = print) -> None:
+    """Rows per table, rejects by reason, failures and wall time, as a person reads them."""
+    echo("")
+    echo("table                        rows")
+    for table, rows in summary.table_rows.items():
+        echo(f"  {table:<26} {rows:>10,}")
+    if summary.rejects_by_reason:
+        echo("rejects by reason")
+        for reason, count in summary.rejects_by_reason.items():
+            echo(f"  {reason:<40} {count:>8,}")
+    for label, items in (
+        ("FAILED FILE", summary.failed_files),
+        ("FAILED STEP", summary.failed_steps),
+        ("FAILED CHECK", summary.failed_checks),
+    ):
+        for item in items:
+            echo(f"{label}: {item}")
+    status = "ok" if summary.exit_code == 0 else "FAILED"
+    echo(
+        f"{status}: {len(summary.files_ingested)} file(s) ingested of {summary.files_seen} "
+        f"seen in {summary.seconds:.1f} s"
+    )

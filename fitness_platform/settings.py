@@ -1,0 +1,157 @@
+"""Settings: the only place that reads ``FITNESS_*`` and ``AWS_*`` environment variables.
+
+Non-secret settings are read and validated once, when the definitions load; a bad value fails
+with a message naming the variable and the allowed values. Secrets (AWS keys, Garmin and
+WordPress passwords) are never read here: resources get them through ``dg.EnvVar`` or the
+standard AWS credential chain, so they never reach the UI, the logs or run config.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+STORAGE_MODES = ("local", "s3")
+ENGINES = ("pandas", "spark")
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value the platform cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated platform settings (SPEC section 4).
+
+    Attributes:
+        storage_mode: ``local`` (default) or ``s3``.
+        local_root: Lake root in local mode (``FITNESS_LOCAL_ROOT``, default ``./data``).
+        s3_bucket: Bucket in s3 mode (``FITNESS_S3_BUCKET``).
+        s3_prefix: Optional key prefix inside the bucket (``FITNESS_S3_PREFIX``).
+        aws_endpoint_url: S3-compatible endpoint (``AWS_ENDPOINT_URL``), e.g. a moto server.
+        aws_region: AWS region (``AWS_REGION`` / ``AWS_DEFAULT_REGION``, default us-east-1).
+        raw_path: Where raw tracker files land (``FITNESS_RAW_PATH``, default ``<root>/raw/``).
+        engine: ``pandas`` (default) or ``spark`` (``FITNESS_ENGINE``).
+        spark_master: Spark master URL (``FITNESS_SPARK_MASTER``, default ``local[*]``).
+        stage: Suffix of AWS resource names (``FITNESS_STAGE``, default ``dev``).
+        max_row_kb: Longest accepted raw record in KiB (``FITNESS_MAX_ROW_KB``, default 64).
+        max_file_mb: Largest accepted raw file in MiB (``FITNESS_MAX_FILE_MB``, default 512).
+        alert_topic_arn: SNS topic for alerts (``FITNESS_ALERT_TOPIC_ARN``); empty = log only.
+        glue_database: Glue database for gold tables (``FITNESS_GLUE_DATABASE``).
+        s3_events_queue_url: SQS queue of S3 event notifications (optional).
+        garmin_source_path: Folder or s3:// prefix of exported Garmin files (optional).
+        garmin_use_api: Pull from Garmin Connect (``FITNESS_GARMIN_API=1``).
+        wordpress_base_url: WordPress site for WOD posts (``FITNESS_WORDPRESS_URL``; optional).
+        wordpress_category: WordPress category id (``FITNESS_WORDPRESS_CATEGORY``, 213).
+    """
+
+    storage_mode: str = "local"
+    local_root: str = "./data"
+    s3_bucket: str | None = None
+    s3_prefix: str = ""
+    aws_endpoint_url: str | None = None
+    aws_region: str = "us-east-1"
+    raw_path: str = ""
+    engine: str = "pandas"
+    spark_master: str = "local[*]"
+    stage: str = "dev"
+    max_row_kb: int = 64
+    max_file_mb: int = 512
+    alert_topic_arn: str | None = None
+    glue_database: str = "fitness_gold"
+    s3_events_queue_url: str | None = None
+    garmin_source_path: str | None = None
+    garmin_use_api: bool = False
+    wordpress_base_url: str | None = None
+    wordpress_category: int = 213
+
+    @property
+    def lake_root(self) -> str:
+        """The lake root: an absolute local folder or ``s3://bucket[/prefix]``."""
+        if self.storage_mode == "s3":
+            prefix = self.s3_prefix.strip("/")
+            return f"s3://{self.s3_bucket}" + (f"/{prefix}" if prefix else "")
+        return str(Path(self.local_root).expanduser().resolve())
+
+    @property
+    def raw_root(self) -> str:
+        """Where raw tracker files are found (local folder or ``s3://`` prefix)."""
+        return self.raw_path or f"{self.lake_root}/raw"
+
+    @property
+    def storage_options(self) -> dict:
+        """fsspec options for the lake root (an endpoint for S3-compatible servers)."""
+        if self.storage_mode == "s3" and self.aws_endpoint_url:
+            return {"client_kwargs": {"endpoint_url": self.aws_endpoint_url}}
+        return {}
+
+
+def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = (env.get(name) or default).strip().lower()
+    if value not in allowed:
+        raise SettingsError(
+            f"{name}={env.get(name)!r} is not valid; allowed values: {', '.join(allowed)}"
+        )
+    return value
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not valid; allowed values: a positive integer")
+    if value <= 0:
+        raise SettingsError(f"{name}={raw!r} is not valid; allowed values: a positive integer")
+    return value
+
+
+def _optional(env: Mapping[str, str], name: str) -> str | None:
+    value = (env.get(name) or "").strip()
+    return value or None
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate settings from the environment (or a given mapping, for tests).
+
+    Raises:
+        SettingsError: naming the variable and the allowed values.
+    """
+    env = os.environ if env is None else env
+    storage_mode = _choice(env, "FITNESS_STORAGE_MODE", STORAGE_MODES, "local")
+    bucket = _optional(env, "FITNESS_S3_BUCKET")
+    if storage_mode == "s3" and not bucket:
+        raise SettingsError(
+            "FITNESS_S3_BUCKET must be set when FITNESS_STORAGE_MODE=s3; "
+            "allowed values: an S3 bucket name"
+        )
+    stage = (env.get("FITNESS_STAGE") or "dev").strip()
+    if not stage.replace("-", "").isalnum():
+        raise SettingsError(
+            f"FITNESS_STAGE={stage!r} is not valid; allowed values: letters, digits and '-'"
+        )
+    return Settings(
+        storage_mode=storage_mode,
+        local_root=(env.get("FITNESS_LOCAL_ROOT") or "./data").strip(),
+        s3_bucket=bucket,
+        s3_prefix=(env.get("FITNESS_S3_PREFIX") or "").strip(),
+        aws_endpoint_url=_optional(env, "AWS_ENDPOINT_URL"),
+        aws_region=(env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"),
+        raw_path=(env.get("FITNESS_RAW_PATH") or "").strip().rstrip("/"),
+        engine=_choice(env, "FITNESS_ENGINE", ENGINES, "pandas"),
+        spark_master=(env.get("FITNESS_SPARK_MASTER") or "local[*]").strip(),
+        stage=stage,
+        max_row_kb=_positive_int(env, "FITNESS_MAX_ROW_KB", 64),
+        max_file_mb=_positive_int(env, "FITNESS_MAX_FILE_MB", 512),
+        alert_topic_arn=_optional(env, "FITNESS_ALERT_TOPIC_ARN"),
+        glue_database=(env.get("FITNESS_GLUE_DATABASE") or "fitness_gold").strip(),
+        s3_events_queue_url=_optional(env, "FITNESS_S3_EVENTS_QUEUE_URL"),
+        garmin_source_path=_optional(env, "FITNESS_GARMIN_SOURCE"),
+        garmin_use_api=_choice(env, "FITNESS_GARMIN_API", ("0", "1"), "0") == "1",
+        wordpress_base_url=_optional(env, "FITNESS_WORDPRESS_URL"),
+        wordpress_category=_positive_int(env, "FITNESS_WORDPRESS_CATEGORY", 213),
+    )
