@@ -104,7 +104,9 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise SettingsError(f"{name}={raw!r} is not valid; allowed values: a positive integer")
+        raise SettingsError(
+            f"{name}={raw!r} is not valid; allowed values: a positive integer"
+        ) from None
     if value <= 0:
         raise SettingsError(f"{name}={raw!r} is not valid; allowed values: a positive integer")
     return value
