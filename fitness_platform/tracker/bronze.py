@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -114,64 +115,93 @@ def parse_tracker_csv(
         text = text[1:]
     first_line = _LINE_BREAK.split(text, maxsplit=1)[0]
 
-    records = [r for r in _split_records(text) if r[0].strip()]
-    if not records:
+    raw_records, fields = _split_records(text)
+    nonblank = pc.not_equal(pc.utf8_trim(raw_records, characters=PY_WHITESPACE), "")
+    raw_records, fields = raw_records.filter(nonblank), fields.filter(nonblank)
+    if len(raw_records) == 0:
         return failed_file(source_file, "empty_file", first_line)
 
-    header_fields = records[0][1]
+    header_fields = fields[0].as_py()
     header_fault = header_problem(header_fields)
     if header_fault:
         return failed_file(source_file, header_fault, first_line)
-    data_records = records[1:]
-    if not data_records:
+    raw_records, fields = raw_records.slice(1), fields.slice(1)
+    if len(raw_records) == 0:
         return failed_file(source_file, "empty_file", first_line)
 
     positions = [name.strip().lower() for name in header_fields]
-    column_index = {name: positions.index(name) for name in RAW_COLUMNS}
     limit = max_row_kb * 1024
+    numbers = pa.array(np.arange(1, len(raw_records) + 1), type=INT)
+    too_long = pc.greater(pc.binary_length(raw_records), limit)
+    wrong_count = pc.and_(
+        pc.invert(too_long),
+        pc.fill_null(pc.not_equal(pc.list_value_length(fields), len(RAW_COLUMNS)), True),
+    )
+    parseable = pc.invert(pc.or_(too_long, wrong_count))
 
-    good_numbers: list[int] = []
-    good_fields: list[list[str]] = []
-    rejects: list[tuple[int, str, str]] = []
-    for number, (raw, fields) in enumerate(data_records, start=1):
-        # UTF-8 needs at most 4 bytes a character, so most rows skip the encode.
-        if len(raw) * 4 > limit and len(encoded := raw.encode("utf-8")) > limit:
-            rejects.append((number, encoded[:limit].decode("utf-8", "ignore"), "row_too_long"))
-        elif fields is None or len(fields) != len(RAW_COLUMNS):
-            rejects.append((number, raw, "unparseable:field_count"))
-        else:
-            good_numbers.append(number)
-            good_fields.append(fields)
-
+    good = fields.filter(parseable)
     columns_text = {
-        name: pa.array([f[column_index[name]] for f in good_fields], type=pa.string())
+        name: pc.list_element(good, positions.index(name))
+        if len(good)
+        else pa.array([], pa.string())
         for name in RAW_COLUMNS
     }
     typed, first_bad = _type_columns(columns_text)
-    raw_by_number = {n: raw for n, (raw, _) in enumerate(data_records, start=1)}
     keep = pc.is_null(first_bad)
-    for index in pc.indices_nonzero(pc.invert(keep)).to_pylist():
-        number = good_numbers[index]
-        rejects.append((number, raw_by_number[number], f"unparseable:{first_bad[index]}"))
+    good_numbers, good_raw = numbers.filter(parseable), raw_records.filter(parseable)
+    bad_cells = pc.invert(keep)
 
-    row_numbers = pa.array(good_numbers, type=INT).filter(keep)
+    long_raw = [
+        text.encode("utf-8")[:limit].decode("utf-8", "ignore")
+        for text in raw_records.filter(too_long).to_pylist()
+    ]
+    reject_parts = [
+        (numbers.filter(too_long), pa.array(long_raw, pa.large_string()), "row_too_long"),
+        (numbers.filter(wrong_count), raw_records.filter(wrong_count), "unparseable:field_count"),
+    ]
+    rejects = pa.table(
+        {
+            "_row_number": pa.concat_arrays(
+                [p[0] for p in reject_parts] + [good_numbers.filter(bad_cells)]
+            ),
+            "raw": pa.concat_arrays(
+                [p[1].cast(pa.large_string()) for p in reject_parts]
+                + [good_raw.filter(bad_cells).cast(pa.large_string())]
+            ),
+            "reason": pa.concat_arrays(
+                [pa.array([p[2]] * len(p[0]), pa.string()) for p in reject_parts]
+                + [pc.binary_join_element_wise("unparseable:", first_bad.filter(bad_cells), "")]
+            ),
+        }
+    ).sort_by("_row_number")
+
+    row_numbers = good_numbers.filter(keep)
     count = len(row_numbers)
     rows = pa.table(
         {
             **{name: typed[name].filter(keep) for name in RAW_COLUMNS},
-            "_source_file": pa.array([source_file] * count, type=pa.string()),
+            "_source_file": pa.repeat(pa.scalar(source_file, pa.string()), count),
             "_row_number": row_numbers,
-            "_source_modified_at": pa.array([modified_at] * count, type=TIMESTAMP),
-            "_ingested_at": pa.array([ingested_at] * count, type=TIMESTAMP),
+            "_source_modified_at": pa.repeat(pa.scalar(modified_at, TIMESTAMP), count),
+            "_ingested_at": pa.repeat(pa.scalar(ingested_at, TIMESTAMP), count),
         },
         schema=bronze_schema(),
     )
-    rejects.sort()
     return ParsedFile(
         source_file=source_file,
         rows=rows,
-        rejects=_rejects_table(source_file, rejects),
-        data_records=len(data_records),
+        rejects=_rejects_table(
+            source_file,
+            list(
+                zip(
+                    rejects["_row_number"].to_pylist(),
+                    rejects["raw"].to_pylist(),
+                    rejects["reason"].to_pylist(),
+                    strict=True,
+                )
+            ),
+        ),
+        data_records=len(raw_records),
         failed_reason=None,
     )
 
@@ -200,38 +230,47 @@ def header_problem(fields: list[str] | None) -> str | None:
     return f"bad_header: {'; '.join(parts)}" if parts else None
 
 
-def _split_records(text: str) -> list[tuple[str, list[str] | None]]:
-    """Split text into CSV records as ``(raw text without terminator, fields)``.
+def _split_records(text: str) -> tuple[pa.Array, pa.Array]:
+    """Split text into CSV records: raw texts (without terminators) and their field lists.
 
-    Without any quote character a record is a physical line, split on commas; otherwise the
-    csv module parses the file and the physical lines it consumed give each record's raw text.
-    Fields are None when the csv module refuses a record.
+    Without any quote character a record is a physical line, split on commas by pyarrow;
+    otherwise the csv module parses the file and the physical lines it consumed give each
+    record's raw text. A record the csv module refuses has a null field list.
     """
     if '"' not in text:
-        lines = _LINE_BREAK.split(text)
+        lines = text.split("\n") if "\r" not in text else _LINE_BREAK.split(text)
         if lines and lines[-1] == "":
             lines.pop()
-        return [(line, line.split(",")) for line in lines]
+        raw = pa.array(lines, type=pa.large_string())
+        return raw, pc.split_pattern(raw, ",")
 
     physical = _PHYSICAL_LINE.findall(text)
-    records: list[tuple[str, list[str] | None]] = []
+    raws: list[str] = []
+    parsed: list[list[str] | None] = []
     start = 0
     while start < len(physical):
         reader = csv.reader(iter(physical[start:]))
         consumed = 0
         try:
             for fields in reader:
-                raw = "".join(physical[start + consumed : start + reader.line_num])
-                records.append((_TERMINATOR.sub("", raw), fields))
+                raws.append(
+                    _TERMINATOR.sub(
+                        "", "".join(physical[start + consumed : start + reader.line_num])
+                    )
+                )
+                parsed.append(fields)
                 consumed = reader.line_num
             break
         except csv.Error:
             # The record the reader choked on is kept as unparseable; parsing resumes after it.
             end = max(reader.line_num, consumed + 1)
-            raw = "".join(physical[start + consumed : start + end])
-            records.append((_TERMINATOR.sub("", raw), None))
+            raws.append(_TERMINATOR.sub("", "".join(physical[start + consumed : start + end])))
+            parsed.append(None)
             start += end
-    return records
+    return (
+        pa.array(raws, type=pa.large_string()),
+        pa.array(parsed, type=pa.list_(pa.large_string())),
+    )
 
 
 def _type_columns(
@@ -252,8 +291,11 @@ def _type_columns(
 
 
 def _gender(trimmed: pa.Array) -> tuple[pa.Array, pa.Array]:
-    # Python's str.upper, not ICU's, so unusual letters upper-case as the SPEC's Python does.
-    upper = pa.array([v.upper() for v in trimmed.to_pylist()], type=pa.string())
+    if pc.all(pc.string_is_ascii(trimmed)).as_py() is not False:
+        upper = pc.ascii_upper(trimmed)
+    else:
+        # Python's str.upper, not ICU's, so unusual letters upper-case as the SPEC's Python does.
+        upper = pa.array([v.upper() for v in trimmed.to_pylist()], type=pa.string())
     return upper, pa.array([True] * len(trimmed), type=pa.bool_())
 
 
@@ -289,16 +331,33 @@ def _parse_float(trimmed: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 
 def _parse_date(trimmed: pa.Array) -> tuple[pa.Array, pa.Array]:
-    matches = pc.match_substring_regex(trimmed, DATE_PATTERN)
-    candidates = pc.if_else(matches, trimmed, None)
-    stamps = pc.strptime(candidates, format="%Y-%m-%d", unit="s", error_is_null=True)
-    # strptime rolls 2024-02-30 over to March; a real calendar day formats back to itself.
-    round_trip = pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), candidates)
-    valid = pc.and_(
-        pc.fill_null(round_trip, False), pc.greater(pc.fill_null(pc.year(stamps), 0), 0)
+    matches = pc.fill_null(pc.match_substring_regex(trimmed, DATE_PATTERN), False)
+    candidates = pc.if_else(matches, trimmed, "0000-00-00")
+    year, month, day = (
+        pc.cast(pc.utf8_slice_codeunits(candidates, a, b), INT).to_numpy()
+        for a, b in ((0, 4), (5, 7), (8, 10))
     )
-    values = pc.cast(pc.if_else(valid, stamps, None), DATE)
-    return values, valid
+    # A real calendar day: month 1-12 and day within that month (Gregorian leap years).
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    month_days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0])
+    limit = month_days[np.where((month >= 1) & (month <= 12), month - 1, 12)] + (
+        leap & (month == 2)
+    )
+    real = (year >= 1) & (day >= 1) & (day <= limit)
+    valid = pa.array(real, type=pa.bool_())
+    epoch_days = np.where(real, _days_from_civil(year, month, day), 0)
+    values = pc.if_else(valid, pa.array(epoch_days.astype("int32")).cast(DATE), None)
+    return values, pc.and_(matches, valid)
+
+
+def _days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 (Howard Hinnant's algorithm), vectorised."""
+    shifted = year - (month <= 2)
+    era = shifted // 400
+    year_of_era = shifted - era * 400
+    day_of_year = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146_097 + day_of_era - 719_468
 
 
 _PARSERS = {INT: _parse_int, FLOAT: _parse_float, DATE: _parse_date}
