@@ -83,9 +83,12 @@ class Settings:
     @property
     def storage_options(self) -> dict:
         """fsspec options for the lake root (an endpoint for S3-compatible servers)."""
-        if self.storage_mode == "s3" and self.aws_endpoint_url:
-            return {"client_kwargs": {"endpoint_url": self.aws_endpoint_url}}
-        return {}
+        if self.storage_mode != "s3":
+            return {}
+        options: dict = {"use_listings_cache": False}
+        if self.aws_endpoint_url:
+            options["client_kwargs"] = {"endpoint_url": self.aws_endpoint_url}
+        return options
 
 
 def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:

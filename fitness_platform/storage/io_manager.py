@@ -16,6 +16,7 @@ import pyarrow as pa
 from pydantic import PrivateAttr
 from upath import UPath
 
+from fitness_platform.storage.lake import s3_storage_options
 from fitness_platform.storage.parquet import read_table, write_table
 from fitness_platform.tracker.schema import TABLE_TYPES, arrow_schema
 
@@ -50,8 +51,8 @@ class ParquetIOManager(dg.ConfigurableIOManager, dg.UPathIOManager):
     def base_upath(self) -> UPath:
         """The configured base directory as a UPath (with the S3 endpoint when set)."""
         options: dict[str, Any] = {}
-        if self.endpoint_url and self.base_dir.startswith("s3://"):
-            options = {"client_kwargs": {"endpoint_url": self.endpoint_url}}
+        if self.base_dir.startswith("s3://"):
+            options = s3_storage_options(self.endpoint_url)
         return UPath(self.base_dir, **options)
 
     def make_safe_partition_path(self, base_path: UPath, partition: str) -> UPath:

@@ -21,10 +21,15 @@ TEMP_PREFIX = ".tmp-"
 
 
 def s3_storage_options(endpoint_url: str | None) -> dict[str, Any]:
-    """fsspec/s3fs options for an S3 root; credentials come from the AWS chain, never here."""
-    if not endpoint_url:
-        return {}
-    return {"client_kwargs": {"endpoint_url": endpoint_url}}
+    """fsspec/s3fs options for an S3 root; credentials come from the AWS chain, never here.
+
+    Listings are never cached: another process may write an object after we listed its
+    folder, and an existence check must see it.
+    """
+    options: dict[str, Any] = {"use_listings_cache": False}
+    if endpoint_url:
+        options["client_kwargs"] = {"endpoint_url": endpoint_url}
+    return options
 
 
 class Lake:
@@ -32,8 +37,10 @@ class Lake:
 
     def __init__(self, root: str, options: Mapping[str, Any] | None = None) -> None:
         self.root = root.rstrip("/")
-        self.options = dict(options or {})
         self.is_local = "://" not in self.root or self.root.startswith("file://")
+        self.options = dict(options or {})
+        if not self.is_local:
+            self.options.setdefault("use_listings_cache", False)
 
     def __repr__(self) -> str:
         return f"Lake({self.root!r})"
