@@ -1,0 +1,1 @@
+"""Tests of the WOD domain's pure logic, client and raw store."""
