@@ -23,6 +23,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
+    from fitness_platform.benchmark import add_bench_arguments, run_bench_command
     from fitness_platform.datagen.cli import add_generate_arguments
 
     parser = argparse.ArgumentParser(prog="fitness-platform", description=__doc__)
@@ -33,6 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
         "run", help="ingest new raw files and refresh silver, gold (settings from FITNESS_*)"
     )
     run.set_defaults(handler=_run)
+    bench = commands.add_parser("bench", help="benchmark bronze -> silver -> gold (rows/s, RSS)")
+    add_bench_arguments(bench)
+    bench.set_defaults(handler=run_bench_command)
     return parser
 
 
