@@ -16,7 +16,11 @@ def build_resources(settings: Settings) -> dict[str, object]:
     endpoint = settings.aws_endpoint_url if settings.storage_mode == "s3" else None
     raw_endpoint = settings.aws_endpoint_url if settings.raw_root.startswith("s3://") else None
     return {
-        "io_manager": ParquetIOManager(base_dir=settings.lake_root, endpoint_url=endpoint),
+        "io_manager": ParquetIOManager(
+            base_dir=settings.lake_root,
+            endpoint_url=endpoint,
+            layout="directory" if settings.storage_mode == "s3" else "file",
+        ),
         "lake": LakeResource(root=settings.lake_root, endpoint_url=endpoint),
         "ingest": TrackerIngestResource(
             raw_root=settings.raw_root,

@@ -40,6 +40,9 @@ class ParquetIOManager(dg.ConfigurableIOManager, dg.UPathIOManager):
 
     base_dir: str
     endpoint_url: str | None = None
+    layout: str = "file"
+    """``file``: one ``<table>.parquet`` file; ``directory``: ``<table>.parquet/part-00000.parquet``
+    (a folder, as Athena/Glue table locations and Spark need; the default in s3 mode)."""
 
     extension: ClassVar[str] = ".parquet"
     _base_path: UPath = PrivateAttr()
@@ -62,7 +65,8 @@ class ParquetIOManager(dg.ConfigurableIOManager, dg.UPathIOManager):
     def dump_to_path(self, context: dg.OutputContext, obj: pa.Table, path: UPath) -> None:
         """Write one table (one partition) atomically with its declared schema."""
         schema = _schema_for(context)
-        write_table(obj.cast(schema) if schema is not None else obj, path)
+        layout = "file" if context.has_asset_partitions else self.layout
+        write_table(obj.cast(schema) if schema is not None else obj, path, layout)
 
     def load_from_path(self, context: dg.InputContext, path: UPath) -> pa.Table:
         """Read a single-file or directory-form Parquet table."""

@@ -28,7 +28,11 @@ def table_to_parquet_bytes(table: pa.Table) -> bytes:
     return buffer.getvalue()
 
 
-def write_table(table: pa.Table, path: UPath) -> None:
+PART_FILE = "part-00000.parquet"
+LAYOUTS = ("file", "directory")
+
+
+def write_table(table: pa.Table, path: UPath, layout: str = "file") -> None:
     """Write ``table`` to ``path`` so a reader sees the old table or the new one, never half.
 
     Locally the bytes go to a temporary file in the same folder and are renamed into place;
@@ -36,6 +40,9 @@ def write_table(table: pa.Table, path: UPath) -> None:
     engine is replaced by the file only after the new file is complete.
     """
     data = table_to_parquet_bytes(table)
+    if layout == "directory":
+        _write_directory_table(data, path)
+        return
     if is_local(path):
         target = Path(str(path.path))
         if target.is_dir():
@@ -50,6 +57,28 @@ def write_table(table: pa.Table, path: UPath) -> None:
     if fs.isdir(path.path):
         fs.rm(path.path, recursive=True)
     fs.pipe_file(path.path, data)
+
+
+def _write_directory_table(data: bytes, path: UPath) -> None:
+    """Write the table as the single part file of a folder (what Athena and Spark expect).
+
+    The part file replaces the previous one in one rename (local) or one PUT (S3), so the
+    folder always holds one complete table.
+    """
+    if is_local(path):
+        target = Path(str(path.path))
+        if target.is_file():
+            staged = target.with_name(f".tmp-staged-{target.name}")
+            write_local_atomic(staged / PART_FILE, data)
+            target.unlink()
+            staged.replace(target)
+        else:
+            write_local_atomic(target / PART_FILE, data)
+        return
+    fs = path.fs
+    fs.pipe_file(f"{path.path}/{PART_FILE}", data)
+    if fs.isfile(path.path):
+        fs.rm_file(path.path)
 
 
 def read_table(path: UPath, schema: pa.Schema | None = None) -> pa.Table:
