@@ -6,7 +6,12 @@ from pathlib import Path
 
 import dagster as dg
 
+from fitness_platform.aws.dynamodb import DynamoDBResource
+from fitness_platform.aws.glue import GlueCatalogResource
+from fitness_platform.aws.sns import SNSAlertsResource
+from fitness_platform.defs.garmin.resources import garmin_source_resource
 from fitness_platform.defs.resources import EngineResource, LakeResource, TrackerIngestResource
+from fitness_platform.defs.wod.resources import wordpress_resource
 from fitness_platform.settings import Settings, load_settings
 from fitness_platform.storage.io_manager import ParquetIOManager
 
@@ -29,6 +34,23 @@ def build_resources(settings: Settings) -> dict[str, object]:
             max_file_mb=settings.max_file_mb,
         ),
         "engine": EngineResource(name=settings.engine, spark_master=settings.spark_master),
+        "alerts": SNSAlertsResource(
+            topic_arn=settings.alert_topic_arn,
+            region_name=settings.aws_region,
+            endpoint_url=settings.aws_endpoint_url,
+        ),
+        "garmin": garmin_source_resource(settings),
+        "wordpress": wordpress_resource(settings),
+        "dynamodb": DynamoDBResource(
+            region_name=settings.aws_region,
+            endpoint_url=settings.aws_endpoint_url,
+            stage=settings.stage,
+        ),
+        "glue": GlueCatalogResource(
+            region_name=settings.aws_region,
+            endpoint_url=settings.aws_endpoint_url,
+            database=settings.glue_database,
+        ),
     }
 
 

@@ -1,0 +1,1 @@
+"""Serving and catalog assets: DynamoDB user summary and Glue registration of gold."""

@@ -1,0 +1,1 @@
+"""Serving: the low-latency subset of gold for apps, as pure functions (no dagster)."""
