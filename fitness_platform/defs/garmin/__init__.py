@@ -1,0 +1,1 @@
+"""Garmin domain on Dagster: raw activity JSON -> silver activities -> gold daily, checks, schedule."""
