@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import dagster as dg
 import pyarrow.compute as pc
 
-from fitness_platform.definitions import build_definitions
+from fitness_platform.definitions import build_definitions, build_resources
+from fitness_platform.defs.alerts.messages import publish_alerts, run_alerts
 from fitness_platform.defs.tracker.partitions import RAW_FILE_PARTITIONS
 from fitness_platform.settings import Settings
 from fitness_platform.storage.lake import Lake
@@ -49,6 +50,11 @@ class RunSummary:
     failed_files: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
+    warned_checks: list[str] = field(default_factory=list)
+    check_reasons: dict[str, str] = field(default_factory=dict)
+    not_materialized: list[str] = field(default_factory=list)
+    alerts_sent: int = 0
+    alert_errors: list[str] = field(default_factory=list)
     table_rows: dict[str, int] = field(default_factory=dict)
     rejects_by_reason: dict[str, int] = field(default_factory=dict)
     refreshed: bool = False
@@ -78,6 +84,20 @@ def _partition_range(instance: dg.DagsterInstance, keys: list[str]) -> dict[str,
     return {RANGE_START: ordered[positions[0]], RANGE_END: ordered[positions[-1]]}
 
 
+def _check_reason(evaluation: dg.AssetCheckEvaluation) -> str:
+    counts = {
+        key: getattr(evaluation.metadata.get(key), "value", None)
+        for key in ("rows_failing", "rows_checked")
+    }
+    severity = evaluation.severity.value + (", blocking" if evaluation.blocking else "")
+    rows = (
+        f"{counts['rows_failing']:,} of {counts['rows_checked']:,} rows failing; "
+        if all(isinstance(v, int) for v in counts.values())
+        else ""
+    )
+    return f"({severity}) {rows}{evaluation.description or 'no reason given'}"
+
+
 def _collect_failures(result: dg.ExecuteInProcessResult, summary: RunSummary) -> None:
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
@@ -86,10 +106,48 @@ def _collect_failures(result: dg.ExecuteInProcessResult, summary: RunSummary) ->
             summary.failed_steps.append(f"{event.step_key}: {message}")
         if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
-            if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
-                summary.failed_checks.append(
-                    f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
-                )
+            if evaluation.passed:
+                continue
+            name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+            summary.check_reasons[name] = _check_reason(evaluation)
+            if evaluation.severity == dg.AssetCheckSeverity.ERROR:
+                summary.failed_checks.append(name)
+            else:
+                summary.warned_checks.append(name)
+
+
+def _collect_not_materialized(
+    instance: dg.DagsterInstance, run_id: str, summary: RunSummary
+) -> None:
+    """Assets the run planned but never materialised (held back by a failure or a gate).
+
+    A step stopped by a failed upstream step or blocking check emits no event of its own.
+    """
+    planned = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED)
+    done = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
+
+    def keys(records: Sequence[dg.EventLogEntry]) -> set[str]:
+        return {
+            r.dagster_event.asset_key.to_user_string()
+            for r in records
+            if r.dagster_event and r.dagster_event.asset_key
+        }
+
+    summary.not_materialized.extend(sorted(keys(planned) - keys(done)))
+
+
+def _send_alerts(
+    instance: dg.DagsterInstance, run_id: str, settings: Settings, summary: RunSummary
+) -> None:
+    """Publish the run's alerts (failed ERROR checks, run failure); never fails the run."""
+    messages = run_alerts(instance, run_id)
+    if not messages:
+        return
+    try:
+        publish_alerts(build_resources(settings)["alerts"], messages)
+        summary.alerts_sent += len(messages)
+    except Exception as error:  # an unreachable topic must not hide the run's own outcome
+        summary.alert_errors.append(f"{type(error).__name__}: {error}")
 
 
 def _tables_exist(lake: Lake) -> bool:
@@ -147,6 +205,8 @@ def run_tracker(
             instance=instance, tags=tags, raise_on_error=False, run_config=QUIET
         )
         _collect_failures(result, summary)
+        _collect_not_materialized(instance, result.run_id, summary)
+        _send_alerts(instance, result.run_id, settings, summary)
         summary.files_ingested = [raw.relative_path for raw in pending]
         after = load_ledger(lake)
         summary.failed_files = [
@@ -160,6 +220,8 @@ def run_tracker(
             instance=instance, raise_on_error=False, run_config=QUIET
         )
         _collect_failures(result, summary)
+        _collect_not_materialized(instance, result.run_id, summary)
+        _send_alerts(instance, result.run_id, settings, summary)
         summary.refreshed = True
     else:
         echo("no new or changed raw files; silver and gold are up to date")
@@ -182,10 +244,19 @@ def print_summary(summary: RunSummary, echo: Callable[[str], None] = print) -> N
     for label, items in (
         ("FAILED FILE", summary.failed_files),
         ("FAILED STEP", summary.failed_steps),
-        ("FAILED CHECK", summary.failed_checks),
     ):
         for item in items:
             echo(f"{label}: {item}")
+    for label, checks in (
+        ("FAILED CHECK", summary.failed_checks),
+        ("WARN CHECK", summary.warned_checks),
+    ):
+        for name in checks:
+            echo(f"{label}: {name} {summary.check_reasons.get(name, '')}".rstrip())
+    if summary.not_materialized:
+        echo(f"NOT MATERIALISED (blocked or failed): {', '.join(summary.not_materialized)}")
+    for error in summary.alert_errors:
+        echo(f"ALERT NOT SENT: {error}")
     status = "ok" if summary.exit_code == 0 else "FAILED"
     echo(
         f"{status}: {len(summary.files_ingested)} file(s) ingested of {summary.files_seen} "

@@ -12,6 +12,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from fitness_platform.storage.keys import UnsafeKeyError, safe_relative_key
 
 STORAGE_MODES = ("local", "s3")
 ENGINES = ("pandas", "spark")
@@ -43,8 +46,21 @@ class Settings:
         s3_events_queue_url: SQS queue of S3 event notifications (optional).
         garmin_source_path: Folder or s3:// prefix of exported Garmin files (optional).
         garmin_use_api: Pull from Garmin Connect (``FITNESS_GARMIN_API=1``).
+        garmin_prefix: Lake prefix of raw Garmin JSON (``FITNESS_GARMIN_PREFIX``,
+            default ``bronze/garmin``).
+        garmin_token_dir: Saved Garmin Connect tokens (``FITNESS_GARMIN_TOKEN_DIR``,
+            default ``~/.garminconnect``).
+        garmin_limit: Activities asked for by ``fitness-platform run`` (``FITNESS_GARMIN_LIMIT``,
+            1-1000, default 50).
+        garmin_days_back: Days of activities kept by ``fitness-platform run``
+            (``FITNESS_GARMIN_DAYS_BACK``, default 7).
         wordpress_base_url: WordPress site for WOD posts (``FITNESS_WORDPRESS_URL``; optional).
         wordpress_category: WordPress category id (``FITNESS_WORDPRESS_CATEGORY``, 213).
+        wordpress_per_page: Posts per request (``FITNESS_WORDPRESS_PER_PAGE``, 1-100, default 100).
+        wordpress_max_posts: Most posts fetched per run (``FITNESS_WORDPRESS_MAX_POSTS``; all).
+        wordpress_max_pages: Most pages fetched per run (``FITNESS_WORDPRESS_MAX_PAGES``; all).
+        wordpress_auth: ``INVICTUS_USER`` and ``INVICTUS_PASS`` are both set. Only their
+            presence is checked here; the values reach the WordPress resource via ``dg.EnvVar``.
     """
 
     storage_mode: str = "local"
@@ -64,8 +80,16 @@ class Settings:
     s3_events_queue_url: str | None = None
     garmin_source_path: str | None = None
     garmin_use_api: bool = False
+    garmin_prefix: str = "bronze/garmin"
+    garmin_token_dir: str = "~/.garminconnect"
+    garmin_limit: int = 50
+    garmin_days_back: int = 7
     wordpress_base_url: str | None = None
     wordpress_category: int = 213
+    wordpress_per_page: int = 100
+    wordpress_max_posts: int | None = None
+    wordpress_max_pages: int | None = None
+    wordpress_auth: bool = False
 
     @property
     def lake_root(self) -> str:
@@ -115,6 +139,75 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _key_prefix(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = (env.get(name) or "").strip().strip("/")
+    if not raw:
+        return default
+    try:
+        return safe_relative_key(raw)
+    except UnsafeKeyError:
+        raise SettingsError(
+            f"{name}={env.get(name)!r} is not valid; allowed values: a relative key prefix "
+            "without '.', '..' or empty segments"
+        ) from None
+
+
+def _garmin_limit(env: Mapping[str, str]) -> int:
+    # Garmin's activity search refuses pages above 1000 activities.
+    value = _positive_int(env, "FITNESS_GARMIN_LIMIT", 50)
+    if value > 1000:
+        raise SettingsError(
+            f"FITNESS_GARMIN_LIMIT={env.get('FITNESS_GARMIN_LIMIT')!r} is not valid; "
+            "allowed values: an integer from 1 to 1000"
+        )
+    return value
+
+
+def _optional_positive_int(env: Mapping[str, str], name: str) -> int | None:
+    raw = env.get(name)
+    return None if raw is None or raw.strip() == "" else _positive_int(env, name, 1)
+
+
+def _wordpress_per_page(env: Mapping[str, str]) -> int:
+    # WordPress refuses per_page above 100.
+    value = _positive_int(env, "FITNESS_WORDPRESS_PER_PAGE", 100)
+    if value > 100:
+        raise SettingsError(
+            f"FITNESS_WORDPRESS_PER_PAGE={env.get('FITNESS_WORDPRESS_PER_PAGE')!r} is not valid; "
+            "allowed values: an integer from 1 to 100"
+        )
+    return value
+
+
+def _wordpress_url(env: Mapping[str, str]) -> str | None:
+    value = _optional(env, "FITNESS_WORDPRESS_URL")
+    parts = urlsplit(value or "")
+    if value is not None and (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username is not None
+        or parts.password is not None
+        or parts.query
+        or parts.fragment
+    ):
+        # The value is not echoed: a URL with user:password@ would leak into logs.
+        raise SettingsError(
+            "FITNESS_WORDPRESS_URL is not valid; allowed values: an http(s) site root without "
+            "credentials, query or fragment (credentials go in INVICTUS_USER/INVICTUS_PASS)"
+        )
+    return value
+
+
+def _wordpress_auth(env: Mapping[str, str]) -> bool:
+    # Presence only: the secret values are never read into settings.
+    present = [bool((env.get(name) or "").strip()) for name in ("INVICTUS_USER", "INVICTUS_PASS")]
+    if any(present) and not all(present):
+        raise SettingsError(
+            "INVICTUS_USER and INVICTUS_PASS are not valid; allowed values: both set or neither"
+        )
+    return all(present)
+
+
 def _optional(env: Mapping[str, str], name: str) -> str | None:
     value = (env.get(name) or "").strip()
     return value or None
@@ -157,6 +250,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         s3_events_queue_url=_optional(env, "FITNESS_S3_EVENTS_QUEUE_URL"),
         garmin_source_path=_optional(env, "FITNESS_GARMIN_SOURCE"),
         garmin_use_api=_choice(env, "FITNESS_GARMIN_API", ("0", "1"), "0") == "1",
-        wordpress_base_url=_optional(env, "FITNESS_WORDPRESS_URL"),
+        garmin_prefix=_key_prefix(env, "FITNESS_GARMIN_PREFIX", "bronze/garmin"),
+        garmin_token_dir=(env.get("FITNESS_GARMIN_TOKEN_DIR") or "~/.garminconnect").strip(),
+        garmin_limit=_garmin_limit(env),
+        garmin_days_back=_positive_int(env, "FITNESS_GARMIN_DAYS_BACK", 7),
+        wordpress_base_url=_wordpress_url(env),
         wordpress_category=_positive_int(env, "FITNESS_WORDPRESS_CATEGORY", 213),
+        wordpress_per_page=_wordpress_per_page(env),
+        wordpress_max_posts=_optional_positive_int(env, "FITNESS_WORDPRESS_MAX_POSTS"),
+        wordpress_max_pages=_optional_positive_int(env, "FITNESS_WORDPRESS_MAX_PAGES"),
+        wordpress_auth=_wordpress_auth(env),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import dagster as dg
 import pyarrow as pa
 
@@ -10,14 +12,22 @@ from fitness_platform.tracker.columns import COLUMN_DESCRIPTIONS
 PREVIEW_ROWS = 5
 
 
-def column_schema(schema: pa.Schema) -> dg.TableSchema:
-    """A TableSchema whose column descriptions say unit, meaning and rule."""
+def column_schema(
+    schema: pa.Schema, descriptions: Mapping[str, str] | None = None
+) -> dg.TableSchema:
+    """A TableSchema whose column descriptions say unit, meaning and rule.
+
+    Args:
+        schema: the table's Arrow schema.
+        descriptions: description by column name; the tracker's when not given.
+    """
+    described = COLUMN_DESCRIPTIONS if descriptions is None else descriptions
     return dg.TableSchema(
         columns=[
             dg.TableColumn(
                 name=f.name,
                 type=str(f.type),
-                description=COLUMN_DESCRIPTIONS.get(f.name),
+                description=described.get(f.name),
             )
             for f in schema
         ]
@@ -40,10 +50,19 @@ def _cell(value: object) -> str:
     return text.replace("|", "\\|").replace("\n", " ")[:80]
 
 
-def table_metadata(table: pa.Table) -> dict[str, dg.MetadataValue]:
-    """Row count, column schema and a preview for a stored table."""
+def table_metadata(
+    table: pa.Table, descriptions: Mapping[str, str] | None = None
+) -> dict[str, dg.MetadataValue]:
+    """Row count, column schema and a preview for a stored table.
+
+    Args:
+        table: the table as stored.
+        descriptions: column descriptions by name; the tracker's when not given.
+    """
     return {
         "dagster/row_count": dg.MetadataValue.int(table.num_rows),
-        "dagster/column_schema": dg.MetadataValue.table_schema(column_schema(table.schema)),
+        "dagster/column_schema": dg.MetadataValue.table_schema(
+            column_schema(table.schema, descriptions)
+        ),
         "preview": dg.MetadataValue.md(markdown_preview(table)),
     }

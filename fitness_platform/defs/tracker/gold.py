@@ -5,6 +5,7 @@ import pyarrow as pa
 
 from fitness_platform.defs.metadata import table_metadata
 from fitness_platform.defs.resources import EngineResource
+from fitness_platform.defs.tracker.checks import GOLD_FRESHNESS_POLICY
 from fitness_platform.tracker.pipeline import build_gold
 
 OWNERS = ["team:analytics"]
@@ -28,6 +29,7 @@ GOLD_DESCRIPTIONS: dict[str, str] = {
             kinds={"pandas", "parquet"},
             owners=OWNERS,
             automation_condition=dg.AutomationCondition.eager(),
+            freshness_policy=GOLD_FRESHNESS_POLICY,
         )
         for name, description in GOLD_DESCRIPTIONS.items()
     },

@@ -1,0 +1,1 @@
+"""Alerting: failed ERROR checks and failed runs published to SNS (or logged when no topic)."""
