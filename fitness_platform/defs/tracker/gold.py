@@ -1,8 +1,11 @@
 """Gold assets: the star schema fact_daily, dim_user, dim_date and dim_activity."""
 
+from datetime import datetime
+
 import dagster as dg
 import pyarrow as pa
 
+from fitness_platform import plots
 from fitness_platform.defs.metadata import table_metadata
 from fitness_platform.defs.resources import EngineResource
 from fitness_platform.defs.tracker.checks import GOLD_FRESHNESS_POLICY
@@ -42,4 +45,25 @@ def gold_star_schema(context: dg.AssetExecutionContext, silver: pa.Table, engine
     tables = build_gold(silver, engine.engine())
     for path, table in tables.items():
         name = path.split("/", 1)[1]
-        yield dg.Output(table, output_name=name, metadata=table_metadata(table))
+        metadata = table_metadata(table)
+        if name == "fact_daily":
+            metadata["daily_averages"] = dg.MetadataValue.md(daily_averages_chart(table))
+        yield dg.Output(table, output_name=name, metadata=metadata)
+
+
+def daily_averages_chart(fact_daily: pa.Table) -> str:
+    """Average steps and sleep per calendar day over all users."""
+    daily = (
+        fact_daily.group_by("date_key")
+        .aggregate([("steps", "mean"), ("sleep_hours", "mean")])
+        .sort_by("date_key")
+    )
+    days = [datetime.strptime(str(k), "%Y%m%d").date() for k in daily["date_key"].to_pylist()]
+    return plots.time_series(
+        days,
+        {
+            "avg steps": daily["steps_mean"].to_pylist(),
+            "avg sleep_hours": daily["sleep_hours_mean"].to_pylist(),
+        },
+        "daily averages",
+    )

@@ -3,11 +3,21 @@
 import dagster as dg
 import pyarrow as pa
 
+from fitness_platform import plots
 from fitness_platform.defs.metadata import table_metadata
 from fitness_platform.defs.resources import EngineResource
 from fitness_platform.tracker.pipeline import build_silver
 
 OWNERS = ["team:data-platform"]
+
+
+def silver_distributions(table: pa.Table) -> str:
+    """Histograms of steps, sleep and stress of the cleaned rows."""
+    columns = {
+        name: table.column(name).to_numpy(zero_copy_only=False)
+        for name in ("steps", "sleep_hours", "stress_level")
+    }
+    return plots.histograms(columns, "silver distributions")
 
 
 @dg.multi_asset(
@@ -46,6 +56,7 @@ def silver_tracker_tables(
             **table_metadata(result.daily_activity),
             "bronze_rows": bronze.num_rows,
             "negatives_set_to_zero": dg.MetadataValue.json(result.negatives_zeroed),
+            "distributions": dg.MetadataValue.md(silver_distributions(result.daily_activity)),
         },
     )
     yield dg.Output(
@@ -55,6 +66,11 @@ def silver_tracker_tables(
             **table_metadata(result.rejects),
             "rejects_by_reason": dg.MetadataValue.json(
                 {r["reason"]: r["reason_count"] for r in sorted(reasons, key=str)}
+            ),
+            "rejects_chart": dg.MetadataValue.md(
+                plots.bar_counts(
+                    {r["reason"]: r["reason_count"] for r in reasons}, "silver rejects by reason"
+                )
             ),
         },
     )
