@@ -9,16 +9,26 @@ from fitness_platform.settings import SettingsError, load_settings
 
 
 def _run(args: argparse.Namespace) -> int:
-    from fitness_platform.runner import print_summary, run_tracker
+    from fitness_platform.garmin_run import run_garmin
+    from fitness_platform.runner import open_instance, print_summary, run_tracker
+    from fitness_platform.wod_run import run_wod
 
     try:
         settings = load_settings()
     except SettingsError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
-    summary = run_tracker(settings)
+    instance = open_instance()
+    summary = run_tracker(settings, instance=instance)
     print_summary(summary)
-    return summary.exit_code
+    # The API domains run only when configured; each says so when it is skipped.
+    garmin_code, garmin_counts = run_garmin(settings, instance)
+    if garmin_counts:
+        print(f"Garmin: {garmin_counts}")
+    wod_code, wod_counts = run_wod(settings, instance)
+    if wod_counts:
+        print(f"WOD: {wod_counts}")
+    return max(summary.exit_code, garmin_code, wod_code)
 
 
 def build_parser() -> argparse.ArgumentParser:
