@@ -30,6 +30,8 @@ def build_resources(settings: Settings) -> dict[str, object]:
         "ingest": TrackerIngestResource(
             raw_root=settings.raw_root,
             endpoint_url=raw_endpoint,
+            region_name=settings.aws_region,
+            events_queue_url=settings.s3_events_queue_url,
             max_row_kb=settings.max_row_kb,
             max_file_mb=settings.max_file_mb,
         ),
@@ -58,7 +60,12 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     """All definitions of the code location for ``settings`` (read from the environment)."""
     settings = settings or load_settings()
     project_defs = dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
-    return dg.Definitions.merge(project_defs, dg.Definitions(resources=build_resources(settings)))
+    # One process per run, not per step: steps here are short and mostly I/O, and a process
+    # per step costs seconds of start-up each (see docs/performance.md).
+    return dg.Definitions.merge(
+        project_defs,
+        dg.Definitions(resources=build_resources(settings), executor=dg.in_process_executor),
+    )
 
 
 @dg.definitions

@@ -30,6 +30,9 @@ class TrackerIngestResource(dg.ConfigurableResource):
 
     raw_root: str
     endpoint_url: str | None = None
+    region_name: str = "us-east-1"
+    events_queue_url: str | None = None
+    """SQS queue of S3 event notifications; when set the S3 sensor reads it instead of listing."""
     max_row_kb: int = 64
     max_file_mb: int = 512
 

@@ -12,10 +12,12 @@ class UnsafeKeyError(ValueError):
 
 
 def safe_relative_key(key: str) -> str:
-    """Return ``key`` normalised to a relative, forward-slash key that stays inside its prefix.
+    """Return ``key`` unchanged when it is a relative, forward-slash key inside its prefix.
 
-    Unicode is NFKC-normalised first, so look-alikes such as the fullwidth solidus or a
-    one-dot leader cannot smuggle in a separator or a ``..`` segment after normalisation.
+    The checks run on the NFKC-normalised key, so look-alikes such as the fullwidth solidus
+    or a one-dot leader cannot smuggle in a separator or a ``..`` segment that some later
+    normaliser would produce. The key itself is returned as given: object stores compare keys
+    byte for byte, so a decomposed (NFD) name must be read back exactly as it was listed.
     Absolute paths, drive letters, backslashes, empty, ``.`` and ``..`` segments and control
     characters are refused with :class:`UnsafeKeyError`.
     """
@@ -30,4 +32,7 @@ def safe_relative_key(key: str) -> str:
     bad = [s for s in segments if s.strip() in _FORBIDDEN_SEGMENTS]
     if bad:
         raise UnsafeKeyError(f"object key {key!r} has an empty, '.' or '..' segment")
-    return "/".join(segments)
+    # Also refuse raw-key segments that are empty or dots (normalisation never removes these).
+    if any(s.strip() in _FORBIDDEN_SEGMENTS for s in key.split("/")):
+        raise UnsafeKeyError(f"object key {key!r} has an empty, '.' or '..' segment")
+    return key

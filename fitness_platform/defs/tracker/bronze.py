@@ -25,7 +25,7 @@ class BronzeConfig(dg.Config):
 
 def run_started_at(context: dg.AssetExecutionContext) -> datetime:
     """The run's start (UTC), the ``_ingested_at`` of every row it ingests."""
-    record = context.instance.get_run_record_by_id(context.run_id)
+    record = context.instance.get_run_record_by_id(context.run.run_id)
     started = record.start_time if record is not None else None
     return datetime.fromtimestamp(started, tz=UTC) if started else datetime.now(tz=UTC)
 
@@ -103,7 +103,7 @@ def bronze_tracker_files(
             rejects=parsed.rejects.num_rows,
             reason=parsed.failed_reason,
             ingested_at=ingested_at,
-            run_id=context.run_id,
+            run_id=context.run.run_id,
         )
     save_ledger(lake_root, ledger)
 

@@ -9,6 +9,9 @@ tracker_bronze_job = dg.define_asset_job(
     selection=dg.AssetSelection.assets(["bronze", "fitness_logs"], ["bronze", "fitness_rejects"]),
     partitions_def=RAW_FILE_PARTITIONS,
     description="Ingest raw tracker files (one dynamic partition each) into bronze in one run.",
+    # One step: a step subprocess would only add a second Python start-up to every
+    # sensor-driven run.
+    executor_def=dg.in_process_executor,
 )
 
 tracker_refresh_job = dg.define_asset_job(
