@@ -219,7 +219,7 @@ def run_dagster(csv_path: Path, engine_name: str) -> Measurement:
             "FITNESS_STORAGE_MODE": "local",
         }
         env.pop("DAGSTER_HOME", None)
-        command = [sys.executable, "-m", "fitness_platform.cli", "run"]
+        command = [sys.executable, "-m", "fitness_platform.cli", "run", "--no-ml"]
         results: list[Measurement] = []
         with measure("fitness-platform run", 0, results):
             done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)

@@ -19,7 +19,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
     instance = open_instance()
-    summary = run_tracker(settings, instance=instance)
+    summary = run_tracker(settings, instance=instance, ml=not args.no_ml)
     print_summary(summary)
     # The API domains run only when configured; each says so when it is skipped.
     garmin_code, garmin_counts = run_garmin(settings, instance)
@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_generate_arguments(generate)
     run = commands.add_parser(
         "run", help="ingest new raw files and refresh silver, gold (settings from FITNESS_*)"
+    )
+    run.add_argument(
+        "--no-ml", action="store_true", help="skip training the models and writing predictions"
     )
     run.set_defaults(handler=_run)
     bench = commands.add_parser("bench", help="benchmark bronze -> silver -> gold (rows/s, RSS)")

@@ -37,6 +37,7 @@ TRACKER_TABLES = (
     "gold/dim_user",
     "gold/dim_date",
     "gold/dim_activity",
+    "gold/fact_predictions",
 )
 
 
@@ -179,8 +180,10 @@ def run_tracker(
     *,
     instance: dg.DagsterInstance | None = None,
     echo: Callable[[str], None] = print,
+    ml: bool = True,
 ) -> RunSummary:
-    """Ingest new or changed raw files, then refresh silver and gold. Builds what it can."""
+    """Ingest new or changed raw files, refresh silver and gold, then (``ml``) the models and
+    predictions when gold is fresh and its gates passed. Builds what it can."""
     started = time.perf_counter()
     defs = build_definitions(settings)
     instance = instance or open_instance()
@@ -225,6 +228,17 @@ def run_tracker(
         summary.refreshed = True
     else:
         echo("no new or changed raw files; silver and gold are up to date")
+
+    gates_passed = not (summary.failed_steps or summary.failed_checks)
+    predictions_missing = not lake.path("gold/fact_predictions.parquet").exists()
+    if ml and gates_passed and _tables_exist(lake) and (summary.refreshed or predictions_missing):
+        echo("training or reusing the ML models and writing gold/fact_predictions")
+        result = defs.resolve_job_def("ml_refresh_job").execute_in_process(
+            instance=instance, raise_on_error=False, run_config=QUIET
+        )
+        _collect_failures(result, summary)
+        _collect_not_materialized(instance, result.run_id, summary)
+        _send_alerts(instance, result.run_id, settings, summary)
 
     _read_summary(lake, summary)
     summary.seconds = time.perf_counter() - started
