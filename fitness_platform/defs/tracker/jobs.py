@@ -7,11 +7,8 @@ from fitness_platform.defs.tracker.partitions import RAW_FILE_PARTITIONS
 tracker_bronze_job = dg.define_asset_job(
     name="tracker_bronze_job",
     selection=dg.AssetSelection.assets(["bronze", "fitness_logs"], ["bronze", "fitness_rejects"]),
-    partitions_def=RAW_FILE_PARTITIONS,
-    description="Ingest raw tracker files (one dynamic partition each) into bronze in one run.",
-    # One step: a step subprocess would only add a second Python start-up to every
-    # sensor-driven run.
-    executor_def=dg.in_process_executor,
+    description="Ingest raw tracker files (one dynamic partition each of "
+    f"{RAW_FILE_PARTITIONS.name!r}) into bronze in one run.",
 )
 
 tracker_refresh_job = dg.define_asset_job(
