@@ -10,29 +10,39 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display on servers; must precede pyplot
-import matplotlib.pyplot as plt
 import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 FIGSIZE = (6.0, 2.6)
 DPI = 80
 
 
-def _markdown(figure: plt.Figure, title: str) -> str:
+def _figure(width: float, height: float) -> Figure:
+    # matplotlib loads on first use, not with the definitions; the object API needs no
+    # display and no global pyplot state.
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=DPI)
+
+
+def _markdown(figure: Figure, title: str) -> str:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     buffer = io.BytesIO()
     figure.tight_layout()
-    figure.savefig(buffer, format="png", dpi=DPI)
-    plt.close(figure)
+    FigureCanvasAgg(figure).print_png(buffer)
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f"![{title}](data:image/png;base64,{encoded})"
 
 
 def histograms(columns: Mapping[str, Sequence[float]], title: str) -> str:
     """Side-by-side histograms of a few numeric columns (nulls ignored)."""
-    figure, axes = plt.subplots(1, len(columns), figsize=FIGSIZE)
+    figure = _figure(*FIGSIZE)
+    axes = figure.subplots(1, len(columns))
     for axis, (name, values) in zip(np.atleast_1d(axes), columns.items(), strict=True):
         data = np.asarray(values, dtype=float)
         data = data[~np.isnan(data)]
@@ -47,7 +57,8 @@ def bar_counts(counts: Mapping[str, int], title: str) -> str:
     """Horizontal bars of counts by label, largest first."""
     ordered = sorted(counts.items(), key=lambda item: item[1])
     height = max(1.6, 0.28 * len(ordered) + 0.8)
-    figure, axis = plt.subplots(figsize=(FIGSIZE[0], height))
+    figure = _figure(FIGSIZE[0], height)
+    axis = figure.subplots()
     if ordered:
         axis.barh([k for k, _ in ordered], [v for _, v in ordered], color="#dd4f43")
     else:
@@ -59,7 +70,8 @@ def bar_counts(counts: Mapping[str, int], title: str) -> str:
 
 def time_series(x: Sequence[object], series: Mapping[str, Sequence[float]], title: str) -> str:
     """One line per series over a shared x axis (dates or week starts), each with its own axis."""
-    figure, axes = plt.subplots(1, len(series), figsize=FIGSIZE)
+    figure = _figure(*FIGSIZE)
+    axes = figure.subplots(1, len(series))
     for axis, (name, values) in zip(np.atleast_1d(axes), series.items(), strict=True):
         axis.plot(list(x), list(values), color="#2b8a3e", linewidth=1)
         axis.set_title(name, fontsize=9)

@@ -13,10 +13,8 @@ from fitness_platform.ml.plots import (
     importance_png,
     weight_direction,
 )
+from fitness_platform.ml.specs import CONFUSION_MATRIX_FILE, IMPORTANCE_FILE
 from fitness_platform.ml.train import TrainedModel, TrainParams
-
-CONFUSION_MATRIX_FILE = "confusion_matrix.png"
-IMPORTANCE_FILE = "permutation_importance.png"
 
 
 def sidecar(

@@ -21,7 +21,7 @@ from fitness_platform.ml.features import (
     STRESS_TREND_LABEL,
     WEIGHT_CHANGE_LABEL,
 )
-from fitness_platform.ml.train import TRAINING_THREADS
+from fitness_platform.ml.specs import TRAINING_THREADS
 from fitness_platform.tracker.schema import arrow_schema
 
 PREDICTIONS_TABLE = "gold/fact_predictions"

@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import dagster as dg
-from dagster_aws.s3.sensor import get_objects
 
 from fitness_platform.aws.session import boto3_client
 from fitness_platform.defs.resources import LakeResource, TrackerIngestResource
@@ -146,6 +145,9 @@ def _listed_objects(
     """Objects under the prefix modified after the cursor's horizon (all pages)."""
     found: list[RawObject] = []
     skipped: list[tuple[RawObject, str]] = []
+    # dagster_aws costs seconds to import; only S3 ticks pay for it, not every code load.
+    from dagster_aws.s3.sensor import get_objects
+
     listed = get_objects(
         bucket,
         prefix=f"{prefix}/" if prefix else "",
