@@ -104,13 +104,24 @@ def clean(bronze: nw.LazyFrame) -> CleanResult:
 
     ruled_out = staged.filter(~nw.col("reason").is_null())
     passed = staged.filter(nw.col("reason").is_null()).with_columns(
-        __rank=nw.col("_row_number").cum_count().over("user_id", "date", order_by=DUPLICATE_ORDER),
         __rows=nw.col("_row_number").count().over("user_id", "date"),
     )
-    duplicates = passed.filter(nw.col("__rank") < nw.col("__rows")).with_columns(
+    # Only keys logged more than once need the ordered ranking (a sort over four columns);
+    # they are a tiny share of the rows, so the common case skips it.
+    contested = passed.filter(nw.col("__rows") > 1).with_columns(
+        __rank=nw.col("_row_number").cum_count().over("user_id", "date", order_by=DUPLICATE_ORDER),
+    )
+    duplicates = contested.filter(nw.col("__rank") < nw.col("__rows")).with_columns(
         reason=nw.lit("duplicate")
     )
-    winners = passed.filter(nw.col("__rank") == nw.col("__rows"))
+    staged_columns = [*BRONZE_COLUMNS, *(_CLEAN + c for c in NEGATIVE_TO_ZERO)]
+    winners = nw.concat(
+        [
+            passed.filter(nw.col("__rows") == 1).select(staged_columns),
+            contested.filter(nw.col("__rank") == nw.col("__rows")).select(staged_columns),
+        ],
+        how="vertical",
+    )
 
     reject_columns = [*BRONZE_COLUMNS, "stage", "reason"]
     rejects = nw.concat(
