@@ -184,6 +184,8 @@ def run_floor(csv_path: Path) -> list[Measurement]:
     wide = table
     # Silver carries about 45 columns; pad with copies of numeric columns to match its width.
     numeric = [c for c in table.column_names if pa.types.is_floating(table.schema.field(c).type)]
+    # A sample with unparseable cells can leave no column typed float: pad with any column.
+    numeric = numeric or table.column_names
     for i in range(45 - table.num_columns):
         wide = wide.append_column(f"pad_{i}", table.column(numeric[i % len(numeric)]))
     with (

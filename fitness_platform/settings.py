@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,10 +18,46 @@ from fitness_platform.storage.keys import UnsafeKeyError, safe_relative_key
 
 STORAGE_MODES = ("local", "s3")
 ENGINES = ("pandas", "spark")
+PIPES_BACKENDS = ("subprocess", "emr-serverless", "glue")
 
 
 class SettingsError(ValueError):
     """An environment variable holds a value the platform cannot use."""
+
+
+@dataclass(frozen=True)
+class PipesSettings:
+    """Where the Spark Pipes job (``fitness_platform/pipes/tracker_spark_job.py``) runs.
+
+    Attributes:
+        backend: ``subprocess`` (default: a local process with a local Spark),
+            ``emr-serverless`` or ``glue`` (``FITNESS_PIPES_BACKEND``).
+        script_uri: ``s3://`` URI of the uploaded entry script; the EMR Serverless entry point
+            (``FITNESS_PIPES_SCRIPT_URI``; a Glue job names its script itself).
+        python_archive: ``s3://`` URI of a packed virtualenv (``venv-pack``) holding
+            fitness_platform, narwhals, pyarrow and dagster-pipes, shipped to EMR Serverless
+            as ``spark.archives`` (``FITNESS_PIPES_PYTHON_ARCHIVE``; optional).
+        emr_application_id: EMR Serverless application (``FITNESS_PIPES_EMR_APPLICATION_ID``).
+        emr_execution_role_arn: Role the EMR Serverless job runs as
+            (``FITNESS_PIPES_EMR_ROLE_ARN``).
+        glue_job_name: The Glue job that runs the entry script (``FITNESS_PIPES_GLUE_JOB_NAME``).
+        context_bucket: Bucket where Dagster leaves the Pipes context for a Glue job
+            (``FITNESS_PIPES_CONTEXT_BUCKET``).
+        log_group: CloudWatch log group of the EMR Serverless job, where Dagster reads the job's
+            reports (``FITNESS_PIPES_LOG_GROUP``, default ``/aws/emr-serverless``; a Glue job
+            run names its own log group).
+        region: AWS region of the job (``AWS_REGION`` / ``AWS_DEFAULT_REGION``, us-east-1).
+    """
+
+    backend: str = "subprocess"
+    script_uri: str | None = None
+    python_archive: str | None = None
+    emr_application_id: str | None = None
+    emr_execution_role_arn: str | None = None
+    glue_job_name: str | None = None
+    context_bucket: str | None = None
+    log_group: str | None = None
+    region: str = "us-east-1"
 
 
 @dataclass(frozen=True)
@@ -61,6 +97,7 @@ class Settings:
         wordpress_max_pages: Most pages fetched per run (``FITNESS_WORDPRESS_MAX_PAGES``; all).
         wordpress_auth: ``INVICTUS_USER`` and ``INVICTUS_PASS`` are both set. Only their
             presence is checked here; the values reach the WordPress resource via ``dg.EnvVar``.
+        pipes: Where the Spark Pipes job runs (``FITNESS_PIPES_*``, see :class:`PipesSettings`).
     """
 
     storage_mode: str = "local"
@@ -90,6 +127,7 @@ class Settings:
     wordpress_max_posts: int | None = None
     wordpress_max_pages: int | None = None
     wordpress_auth: bool = False
+    pipes: PipesSettings = field(default_factory=PipesSettings)
 
     @property
     def lake_root(self) -> str:
@@ -213,6 +251,57 @@ def _optional(env: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
+def _s3_uri(env: Mapping[str, str], name: str) -> str | None:
+    value = _optional(env, name)
+    if value is not None and (not value.startswith("s3://") or len(value) <= len("s3://")):
+        raise SettingsError(f"{name}={value!r} is not valid; allowed values: an s3:// URI")
+    return value
+
+
+def load_pipes_settings(env: Mapping[str, str] | None = None) -> PipesSettings:
+    """Read and validate ``FITNESS_PIPES_*``: the backend and the ids it needs.
+
+    Raises:
+        SettingsError: naming the variable, for an unknown backend or a missing id.
+    """
+    env = os.environ if env is None else env
+    backend = _choice(env, "FITNESS_PIPES_BACKEND", PIPES_BACKENDS, "subprocess")
+    settings = PipesSettings(
+        backend=backend,
+        script_uri=_s3_uri(env, "FITNESS_PIPES_SCRIPT_URI"),
+        python_archive=_s3_uri(env, "FITNESS_PIPES_PYTHON_ARCHIVE"),
+        emr_application_id=_optional(env, "FITNESS_PIPES_EMR_APPLICATION_ID"),
+        emr_execution_role_arn=_optional(env, "FITNESS_PIPES_EMR_ROLE_ARN"),
+        glue_job_name=_optional(env, "FITNESS_PIPES_GLUE_JOB_NAME"),
+        context_bucket=_optional(env, "FITNESS_PIPES_CONTEXT_BUCKET"),
+        log_group=_optional(env, "FITNESS_PIPES_LOG_GROUP"),
+        region=(env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"),
+    )
+    required = {
+        "emr-serverless": {
+            "FITNESS_PIPES_EMR_APPLICATION_ID": settings.emr_application_id,
+            "FITNESS_PIPES_EMR_ROLE_ARN": settings.emr_execution_role_arn,
+            "FITNESS_PIPES_SCRIPT_URI": settings.script_uri,
+        },
+        "glue": {
+            "FITNESS_PIPES_GLUE_JOB_NAME": settings.glue_job_name,
+            "FITNESS_PIPES_CONTEXT_BUCKET": settings.context_bucket,
+        },
+    }.get(backend, {})
+    missing = [name for name, value in required.items() if not value]
+    if missing:
+        raise SettingsError(
+            f"FITNESS_PIPES_BACKEND={backend} needs {', '.join(missing)}; "
+            "allowed values: set them, or use FITNESS_PIPES_BACKEND=subprocess"
+        )
+    role = settings.emr_execution_role_arn
+    if role is not None and not role.startswith("arn:"):
+        raise SettingsError(
+            f"FITNESS_PIPES_EMR_ROLE_ARN={role!r} is not valid; allowed values: an IAM role ARN"
+        )
+    return settings
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and validate settings from the environment (or a given mapping, for tests).
 
@@ -260,4 +349,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         wordpress_max_posts=_optional_positive_int(env, "FITNESS_WORDPRESS_MAX_POSTS"),
         wordpress_max_pages=_optional_positive_int(env, "FITNESS_WORDPRESS_MAX_PAGES"),
         wordpress_auth=_wordpress_auth(env),
+        pipes=load_pipes_settings(env),
     )

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import dagster as dg
+from pydantic import Field
 
 from fitness_platform.engine import Engine
 from fitness_platform.engine.pandas_engine import PANDAS_ENGINE
 from fitness_platform.storage.lake import Lake, s3_storage_options
+
+if TYPE_CHECKING:
+    # pyspark is the optional ``spark`` extra: imported only when the engine is spark.
+    from dagster_pyspark import LazyPySparkResource
 
 
 class LakeResource(dg.ConfigurableResource):
@@ -43,17 +49,43 @@ class TrackerIngestResource(dg.ConfigurableResource):
 
 
 class EngineResource(dg.ConfigurableResource):
-    """The dataframe engine the tracker rules run on: ``pandas`` (default) or ``spark``."""
+    """The dataframe engine the tracker rules run on: ``pandas`` (default) or ``spark``.
+
+    With ``spark`` the session comes from dagster-pyspark's ``LazyPySparkResource``, configured
+    by :func:`~fitness_platform.engine.spark_engine.spark_config` (UTC, Arrow, no UI, few
+    shuffle partitions for a local master), so the JVM starts only when a step first asks for
+    the engine, and runs that never touch the tracker tables never pay for it. Assets still
+    exchange Arrow tables through the IO manager; see ``docs/spark.md`` for why.
+    """
 
     name: str = "pandas"
     spark_master: str = "local[*]"
+    spark_conf: dict[str, str] = Field(default_factory=dict)
+    """Extra Spark settings (for example executor memory on a cluster); they win over ours."""
+
+    def pyspark(self) -> LazyPySparkResource:
+        """The dagster-pyspark resource that owns the session of this engine."""
+        from dagster_pyspark import LazyPySparkResource
+
+        from fitness_platform.engine.spark_engine import spark_config
+
+        return LazyPySparkResource(spark_config=spark_config(self.spark_master, self.spark_conf))
 
     @cached_property
     def _engine(self) -> Engine:
         if self.name == "spark":
-            from fitness_platform.engine.spark_engine import spark_engine, start_spark
+            from fitness_platform.engine.spark_engine import (
+                apply_runtime_settings,
+                prepare_local_environment,
+                spark_engine,
+            )
 
-            return spark_engine(start_spark(self.spark_master))
+            prepare_local_environment(self.spark_master)
+            session = self.pyspark().spark_session
+            # getOrCreate may return a session someone else configured: pin what results
+            # depend on (UTC, Arrow, Parquet timestamps).
+            apply_runtime_settings(session)
+            return spark_engine(session)
         return PANDAS_ENGINE
 
     def engine(self) -> Engine:

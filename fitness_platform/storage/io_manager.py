@@ -4,6 +4,11 @@ Asset key ``["silver", "daily_activity"]`` is stored at ``<base>/silver/daily_ac
 and a partition of a partitioned asset at ``<base>/<layer>/<table>/<partition>.parquet``. The
 same class serves ``base_dir="./data"`` and ``base_dir="s3://bucket/prefix"``: only its
 configuration changes between storage modes.
+
+An asset may also return a Spark DataFrame: it is written by Spark as a directory-form
+dataset at the same path, and an input annotated ``pyspark.sql.DataFrame`` is read back by the
+active SparkSession. Arrow and Spark readers accept each other's files, so a table's producer
+and its consumers need not use the same engine (see ``docs/spark.md``).
 """
 
 from __future__ import annotations
@@ -17,7 +22,14 @@ from pydantic import PrivateAttr
 from upath import UPath
 
 from fitness_platform.storage.lake import s3_storage_options
-from fitness_platform.storage.parquet import read_table, write_table
+from fitness_platform.storage.parquet import (
+    is_spark_frame,
+    is_spark_type,
+    read_spark_table,
+    read_table,
+    write_spark_table,
+    write_table,
+)
 from fitness_platform.tracker.schema import TABLE_TYPES, arrow_schema
 
 
@@ -28,6 +40,17 @@ def _table_name(context: dg.InputContext | dg.OutputContext) -> str:
 def _schema_for(context: dg.InputContext | dg.OutputContext) -> pa.Schema | None:
     name = _table_name(context)
     return arrow_schema(name) if name in TABLE_TYPES else None
+
+
+def _with_schema(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` in the order and types of ``schema``.
+
+    Column order carries no meaning (SPEC 1.4), so a table with exactly the schema's columns in
+    another order is reordered first; missing or extra columns still fail the cast, loudly.
+    """
+    if sorted(table.column_names) == sorted(schema.names):
+        table = table.select(schema.names)
+    return table.cast(schema)
 
 
 class ParquetIOManager(dg.ConfigurableIOManager, dg.UPathIOManager):
@@ -59,17 +82,34 @@ class ParquetIOManager(dg.ConfigurableIOManager, dg.UPathIOManager):
         return UPath(self.base_dir, **options)
 
     def make_safe_partition_path(self, base_path: UPath, partition: str) -> UPath:
-        """Percent-encode the key so no partition can leave its table's folder."""
-        return base_path / quote(partition, safe="-_.@+=,")
+        """Percent-encode the key so no partition can leave its table's folder.
 
-    def dump_to_path(self, context: dg.OutputContext, obj: pa.Table, path: UPath) -> None:
-        """Write one table (one partition) atomically with its declared schema."""
+        Dagster accepts ``.`` and ``..`` as dynamic partition keys: a segment of dots only is
+        encoded too, or ``.`` would land on the table's own path and ``..`` on its parent.
+        """
+        segment = quote(partition, safe="-_.@+=,")
+        if set(segment) <= {"."}:
+            segment = segment.replace(".", "%2E")
+        return base_path / segment
+
+    def dump_to_path(self, context: dg.OutputContext, obj: Any, path: UPath) -> None:
+        """Write one table (one partition) atomically with its declared schema.
+
+        ``obj`` is an Arrow table, or a Spark DataFrame written as a directory of part files.
+        """
         schema = _schema_for(context)
-        layout = "file" if context.has_asset_partitions else self.layout
-        write_table(obj.cast(schema) if schema is not None else obj, path, layout)
+        if is_spark_frame(obj):
+            from fitness_platform.engine.spark_engine import conform_spark
 
-    def load_from_path(self, context: dg.InputContext, path: UPath) -> pa.Table:
-        """Read a single-file or directory-form Parquet table."""
+            write_spark_table(conform_spark(obj, schema) if schema is not None else obj, path)
+            return
+        layout = "file" if context.has_asset_partitions else self.layout
+        write_table(_with_schema(obj, schema) if schema is not None else obj, path, layout)
+
+    def load_from_path(self, context: dg.InputContext, path: UPath) -> Any:
+        """Read a single-file or directory-form Parquet table (as Spark if the input asks)."""
+        if _wants_spark(context):
+            return read_spark_table(_active_spark(context), path, _schema_for(context))
         return read_table(path, _schema_for(context))
 
     def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
@@ -94,10 +134,17 @@ class ParquetIOManager(dg.ConfigurableIOManager, dg.UPathIOManager):
         base = self._get_path_without_extension(context)
         tables: list[pa.Table] = []
         missing: list[str] = []
+        present: list[UPath] = []
+        spark = _wants_spark(context)
         for key in sorted(context.asset_partition_keys):
             path = self._with_extension(self.make_safe_partition_path(base, key))
             try:
-                tables.append(read_table(path, schema))
+                if spark:
+                    if not path.exists():
+                        raise FileNotFoundError(str(path))
+                    present.append(path)
+                else:
+                    tables.append(read_table(path, schema))
             except FileNotFoundError:
                 missing.append(key)
         if missing:
@@ -105,6 +152,25 @@ class ParquetIOManager(dg.ConfigurableIOManager, dg.UPathIOManager):
                 f"{len(missing)} partition(s) of {_table_name(context)} are registered but not "
                 f"materialised yet and were not loaded: {missing[:10]}"
             )
+        if spark:
+            return read_spark_table(_active_spark(context), present, schema)
         if not tables:
             return schema.empty_table() if schema is not None else pa.table({})
         return pa.concat_tables(tables)
+
+
+def _wants_spark(context: dg.InputContext) -> bool:
+    return is_spark_type(context.dagster_type.typing_type)
+
+
+def _active_spark(context: dg.InputContext) -> Any:
+    """The SparkSession of this process (the engine resource starts it)."""
+    from pyspark.sql import SparkSession
+
+    session = SparkSession.getActiveSession()
+    if session is None:
+        raise RuntimeError(
+            f"input {_table_name(context)} is annotated as a Spark DataFrame but no SparkSession "
+            "is active; run with FITNESS_ENGINE=spark so the engine resource starts one"
+        )
+    return session

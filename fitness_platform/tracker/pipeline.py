@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import narwhals as nw
 import pyarrow as pa
 
 from fitness_platform.engine import Engine
@@ -33,10 +34,7 @@ def combine_bronze(parsed: Iterable[ParsedFile]) -> tuple[pa.Table, pa.Table]:
 def build_silver(bronze: pa.Table, engine: Engine) -> SilverTables:
     """Clean bronze rows and compute every silver feature (SPEC 1.3)."""
     frame = engine.from_arrow(bronze)
-    cleaned = silver.clean(frame)
-    # Sorted output makes files byte-stable across runs and engines.
-    features = silver.silver_features(cleaned.survivors).sort("user_id", "date")
-    rejects = cleaned.rejects.sort("_source_file", "_row_number")
+    features, rejects = silver_frames(frame)
     return SilverTables(
         daily_activity=engine.to_arrow(features, arrow_schema("silver/daily_activity")),
         rejects=engine.to_arrow(rejects, arrow_schema("silver/fitness_rejects")),
@@ -44,14 +42,28 @@ def build_silver(bronze: pa.Table, engine: Engine) -> SilverTables:
     )
 
 
+def silver_frames(bronze: nw.LazyFrame) -> tuple[nw.LazyFrame, nw.LazyFrame]:
+    """``silver/daily_activity`` and ``silver/fitness_rejects`` as lazy frames of ``bronze``'s
+    backend, for callers that keep the data in that backend (the Spark Pipes job)."""
+    cleaned = silver.clean(bronze)
+    # Sorted output makes files byte-stable across runs and engines.
+    features = silver.silver_features(cleaned.survivors).sort("user_id", "date")
+    rejects = cleaned.rejects.sort("_source_file", "_row_number")
+    return features, rejects
+
+
 def build_gold(silver_table: pa.Table, engine: Engine) -> dict[str, pa.Table]:
     """The four star-schema tables (SPEC 1.4), keyed by lake path."""
-    frame = engine.from_arrow(silver_table)
-    tables = gold.gold_tables(frame, engine.from_arrow)
-    return {
-        name: engine.to_arrow(table.sort(*GOLD_SORT_KEYS[name]), arrow_schema(name))
-        for name, table in tables.items()
-    }
+    tables = gold_frames(engine.from_arrow(silver_table), engine.from_arrow)
+    return {name: engine.to_arrow(table, arrow_schema(name)) for name, table in tables.items()}
+
+
+def gold_frames(
+    silver_frame: nw.LazyFrame, from_arrow: Callable[[pa.Table], nw.LazyFrame]
+) -> dict[str, nw.LazyFrame]:
+    """The four star-schema tables as sorted lazy frames of ``silver_frame``'s backend."""
+    tables = gold.gold_tables(silver_frame, from_arrow)
+    return {name: table.sort(*GOLD_SORT_KEYS[name]) for name, table in tables.items()}
 
 
 GOLD_SORT_KEYS: dict[str, tuple[str, ...]] = {
