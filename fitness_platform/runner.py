@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import pyarrow.compute as pc
@@ -19,11 +20,15 @@ import pyarrow.compute as pc
 from fitness_platform.definitions import build_definitions, build_resources
 from fitness_platform.defs.alerts.messages import publish_alerts, run_alerts
 from fitness_platform.defs.tracker.partitions import RAW_FILE_PARTITIONS
+from fitness_platform.ml.specs import MIN_HISTORY_DAYS
 from fitness_platform.settings import Settings
 from fitness_platform.storage.lake import Lake
 from fitness_platform.storage.parquet import read_table
 from fitness_platform.storage.raw_files import RawListing, list_raw_files
 from fitness_platform.tracker.ingestion import Ledger, load_ledger
+
+if TYPE_CHECKING:
+    from dagster_shared.error import SerializableErrorInfo
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 RANGE_START = "dagster/asset_partition_range_start"
@@ -99,11 +104,23 @@ def _check_reason(evaluation: dg.AssetCheckEvaluation) -> str:
     return f"({severity}) {rows}{evaluation.description or 'no reason given'}"
 
 
+def _step_error_text(error: SerializableErrorInfo) -> str:
+    """The first line of a step's error, with the error a RetryPolicy gave up on.
+
+    After the last retry Dagster reports only "Exceeded max_retries of 3"; the step's own error
+    (which names the object or service that failed) is its cause.
+    """
+    message = error.message.strip().splitlines()[0]
+    if error.cls_name == "RetryRequestedFromPolicy" and error.cause is not None:
+        message += f" (last error: {error.cause.message.strip().splitlines()[0]})"
+    return message
+
+
 def _collect_failures(result: dg.ExecuteInProcessResult, summary: RunSummary) -> None:
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
             error = event.step_failure_data.error
-            message = error.message.strip().splitlines()[0] if error else "unknown error"
+            message = _step_error_text(error) if error else "unknown error"
             summary.failed_steps.append(f"{event.step_key}: {message}")
         if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
@@ -149,6 +166,17 @@ def _send_alerts(
         summary.alerts_sent += len(messages)
     except Exception as error:  # an unreachable topic must not hide the run's own outcome
         summary.alert_errors.append(f"{type(error).__name__}: {error}")
+
+
+def _has_job(defs: dg.Definitions, name: str) -> bool:
+    """Whether the code location defines a job (a trimmed location may leave ML out)."""
+    return any(job.name == name for job in defs.jobs or ())
+
+
+def _gold_days(lake: Lake) -> int:
+    """Calendar days spanned by gold (rows of dim_date), 0 before gold exists."""
+    path = lake.path("gold/dim_date.parquet")
+    return read_table(path).num_rows if path.exists() else 0
 
 
 def _tables_exist(lake: Lake) -> bool:
@@ -231,7 +259,15 @@ def run_tracker(
 
     gates_passed = not (summary.failed_steps or summary.failed_checks)
     predictions_missing = not lake.path("gold/fact_predictions.parquet").exists()
-    if ml and gates_passed and _tables_exist(lake) and (summary.refreshed or predictions_missing):
+    history_days = _gold_days(lake)
+    if ml and history_days < MIN_HISTORY_DAYS:
+        echo(
+            f"ML: skipped (gold spans {history_days} day(s); the 30-day targets need at least "
+            f"{MIN_HISTORY_DAYS} for a time split with a test period)"
+        )
+    elif ml and gates_passed and _has_job(defs, "ml_refresh_job") and (
+        summary.refreshed or predictions_missing
+    ):
         echo("training or reusing the ML models and writing gold/fact_predictions")
         result = defs.resolve_job_def("ml_refresh_job").execute_in_process(
             instance=instance, raise_on_error=False, run_config=QUIET

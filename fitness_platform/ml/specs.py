@@ -22,6 +22,9 @@ from fitness_platform.ml.features import (
 from fitness_platform.ml.split import DEFAULT_TEST_FRACTION
 
 TRAINING_THREADS = 1
+# A time split needs labelled rows on both sides of the cutoff: the test period (the last 20%
+# of the range) must be longer than the 30-day horizon, so the range must exceed 150 days.
+MIN_HISTORY_DAYS = 160
 # Files stored next to every model version (see ml/card.py).
 CONFUSION_MATRIX_FILE = "confusion_matrix.png"
 IMPORTANCE_FILE = "permutation_importance.png"

@@ -9,6 +9,7 @@ import pyarrow as pa
 from fitness_platform.defs.metadata import table_metadata
 from fitness_platform.defs.resources import LakeResource, TrackerIngestResource
 from fitness_platform.defs.tracker.partitions import RAW_FILE_PARTITIONS
+from fitness_platform.defs.tracker.policies import BRONZE_POOL, LAKE_RETRY
 from fitness_platform.storage.raw_files import list_raw_files
 from fitness_platform.tracker.bronze import bronze_rejects_schema, bronze_schema
 from fitness_platform.tracker.ingestion import ingest_raw_file, load_ledger, save_ledger
@@ -53,7 +54,8 @@ def run_started_at(context: dg.AssetExecutionContext) -> datetime:
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="tracker",
     can_subset=False,
-    pool="tracker_bronze",
+    pool=BRONZE_POOL,
+    retry_policy=LAKE_RETRY,
 )
 def bronze_tracker_files(
     context: dg.AssetExecutionContext,
@@ -105,7 +107,6 @@ def bronze_tracker_files(
             ingested_at=ingested_at,
             run_id=context.run.run_id,
         )
-    save_ledger(lake_root, ledger)
 
     all_rows = pa.concat_tables([bronze_schema().empty_table(), *rows.values()])
     all_rejects = pa.concat_tables([bronze_rejects_schema().empty_table(), *rejects.values()])
@@ -129,3 +130,6 @@ def bronze_tracker_files(
             "rejects_by_reason": dg.MetadataValue.json(dict(sorted(reasons.items()))),
         },
     )
+    # Only now, with both outputs' partitions written: a ledger saved earlier would make a
+    # retry after a failed partition write skip those files and never write them.
+    save_ledger(lake_root, ledger)

@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 
 from fitness_platform.defs.metadata import markdown_preview
 from fitness_platform.defs.resources import LakeResource
+from fitness_platform.defs.tracker.policies import LAKE_RETRY
 from fitness_platform.storage.lake import Lake
 from fitness_platform.tracker import quality
 from fitness_platform.tracker.ingestion import load_ledger
@@ -320,6 +321,7 @@ def _bronze_reconciliation(
 
 
 @dg.multi_asset_check(
+    retry_policy=LAKE_RETRY,
     specs=specs_for("bronze/fitness_logs", "bronze/fitness_rejects"),
     ins={
         "bronze_rows": dg.AssetIn(key=["bronze", "fitness_logs"]),
@@ -388,6 +390,7 @@ def silver_reconciliation(
 
 
 @dg.multi_asset_check(
+    retry_policy=LAKE_RETRY,
     specs=specs_for("silver/daily_activity", "silver/fitness_rejects"),
     ins={
         "silver": dg.AssetIn(key=["silver", "daily_activity"]),
@@ -447,6 +450,7 @@ GOLD_TABLES: tuple[str, ...] = (
 
 
 @dg.multi_asset_check(
+    retry_policy=LAKE_RETRY,
     specs=specs_for(*GOLD_TABLES),
     ins={name.split("/")[1]: dg.AssetIn(key=name.split("/")) for name in GOLD_TABLES},
 )

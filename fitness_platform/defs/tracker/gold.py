@@ -9,6 +9,7 @@ from fitness_platform import plots
 from fitness_platform.defs.metadata import table_metadata
 from fitness_platform.defs.resources import EngineResource
 from fitness_platform.defs.tracker.checks import GOLD_FRESHNESS_POLICY
+from fitness_platform.defs.tracker.policies import GOLD_POOL, LAKE_RETRY
 from fitness_platform.tracker.pipeline import build_gold
 
 OWNERS = ["team:analytics"]
@@ -39,6 +40,8 @@ GOLD_DESCRIPTIONS: dict[str, str] = {
     ins={"silver": dg.AssetIn(key=["silver", "daily_activity"])},
     group_name="tracker",
     can_subset=False,
+    pool=GOLD_POOL,
+    retry_policy=LAKE_RETRY,
 )
 def gold_star_schema(context: dg.AssetExecutionContext, silver: pa.Table, engine: EngineResource):
     """Build the four star-schema tables from silver/daily_activity (SPEC 1.4)."""

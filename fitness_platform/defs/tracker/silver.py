@@ -6,6 +6,7 @@ import pyarrow as pa
 from fitness_platform import plots
 from fitness_platform.defs.metadata import table_metadata
 from fitness_platform.defs.resources import EngineResource
+from fitness_platform.defs.tracker.policies import LAKE_RETRY, SILVER_POOL
 from fitness_platform.tracker.pipeline import build_silver
 
 OWNERS = ["team:data-platform"]
@@ -42,6 +43,8 @@ def silver_distributions(table: pa.Table) -> str:
     ins={"bronze": dg.AssetIn(key=["bronze", "fitness_logs"])},
     group_name="tracker",
     can_subset=False,
+    pool=SILVER_POOL,
+    retry_policy=LAKE_RETRY,
 )
 def silver_tracker_tables(
     context: dg.AssetExecutionContext, bronze: pa.Table, engine: EngineResource
