@@ -80,3 +80,17 @@ def time_series(x: Sequence[object], series: Mapping[str, Sequence[float]], titl
             label.set_rotation(30)
     figure.suptitle(title, fontsize=10)
     return _markdown(figure, title)
+
+
+def weekly_bars(weeks: Sequence[str], series: Mapping[str, Sequence[float]], title: str) -> str:
+    """One small bar chart per series over the same weeks (labels such as ``2024-W36``)."""
+    figure = _figure(*FIGSIZE)
+    axes = figure.subplots(1, len(series))
+    for axis, (name, values) in zip(np.atleast_1d(axes), series.items(), strict=True):
+        axis.bar(range(len(weeks)), [v or 0 for v in values], color="#4f43dd")
+        axis.set_title(name, fontsize=9)
+        step = max(1, len(weeks) // 6)
+        axis.set_xticks(range(0, len(weeks), step), list(weeks)[::step], fontsize=6, rotation=30)
+        axis.tick_params(labelsize=6)
+    figure.suptitle(title, fontsize=10)
+    return _markdown(figure, title)

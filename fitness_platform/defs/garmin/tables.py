@@ -5,6 +5,7 @@ from collections.abc import Sequence
 import dagster as dg
 import pyarrow as pa
 
+from fitness_platform import plots
 from fitness_platform.defs.garmin.policies import OWNERS, REMOTE_RETRY
 from fitness_platform.defs.garmin.raw import RAW_ACTIVITIES_KEY
 from fitness_platform.defs.garmin.resources import GarminSourceResource
@@ -77,5 +78,27 @@ def garmin_daily(silver: pa.Table) -> dg.MaterializeResult:
     calories and steps, and the dominant activity_type (most minutes that day)."""
     table = to_arrow(gold_daily(silver.to_pandas()), GOLD_DAILY_SCHEMA)
     return dg.MaterializeResult(
-        value=table, metadata=table_metadata(table, GARMIN_COLUMN_DESCRIPTIONS)
+        value=table,
+        metadata={
+            **table_metadata(table, GARMIN_COLUMN_DESCRIPTIONS),
+            "weekly_chart": dg.MetadataValue.md(weekly_chart(table)),
+        },
+    )
+
+
+def weekly_chart(daily: pa.Table) -> str:
+    """Distance and moving time per ISO week, as a small bar chart."""
+    weeks: dict[str, list[float]] = {}
+    for row in daily.select(["date", "distance_km", "duration_min"]).to_pylist():
+        if row["date"] is None:
+            continue
+        year, week, _ = row["date"].isocalendar()
+        totals = weeks.setdefault(f"{year}-W{week:02}", [0.0, 0.0])
+        totals[0] += row["distance_km"] or 0.0
+        totals[1] += row["duration_min"] or 0.0
+    labels = sorted(weeks)
+    return plots.weekly_bars(
+        labels,
+        {"distance km": [weeks[w][0] for w in labels], "minutes": [weeks[w][1] for w in labels]},
+        "Garmin per week",
     )

@@ -3,6 +3,7 @@
 import dagster as dg
 import pyarrow as pa
 
+from fitness_platform import plots
 from fitness_platform.defs.metadata import table_metadata
 from fitness_platform.defs.resources import LakeResource
 from fitness_platform.defs.wod.common import EXTERNAL_RETRY, GROUP, OWNERS, SESSIONS, WEEKLY
@@ -40,5 +41,15 @@ def wod_weekly(
             **table_metadata(table, WEEKLY_DESCRIPTIONS),
             **{f"json_{name}": dg.MetadataValue.int(n) for name, n in files.counts().items()},
             "json_prefix": dg.MetadataValue.path(root.uri(WEEKLY_PREFIX)),
+            "weekly_chart": dg.MetadataValue.md(
+                plots.weekly_bars(
+                    [f"{s['iso_year']}-W{s['iso_week']:02}" for s in summaries],
+                    {
+                        "sessions": [s["sessions"] for s in summaries],
+                        "rest days": [s["rest_days"] for s in summaries],
+                    },
+                    "WOD per week",
+                )
+            ),
         },
     )
