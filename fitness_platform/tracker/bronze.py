@@ -34,6 +34,7 @@ from fitness_platform.tracker.schema import (
 
 DEFAULT_MAX_ROW_KB = 64
 BOM = "\ufeff"
+BOM_BYTES = BOM.encode("utf-8")
 
 # Every character Python's str.strip() removes; pyarrow trims exactly this set, so trimming is
 # vectorised yet identical to the SPEC's "as Python's str.strip()".
@@ -107,15 +108,15 @@ def parse_tracker_csv(
     Returns:
         The parsed file. A file-level fault yields no rows and one reject row.
     """
+    body = memoryview(data)[3:] if data.startswith(BOM_BYTES) else memoryview(data)
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
+        # Arrow validates UTF-8 as strictly as Python's decoder, without a Python copy.
+        whole = _utf8_array(body)
+    except pa.ArrowInvalid:
         return failed_file(source_file, "not_utf8", _first_line_of_bytes(data))
-    if text.startswith(BOM):
-        text = text[1:]
-    first_line = _LINE_BREAK.split(text, maxsplit=1)[0]
+    first_line = _first_line_of_bytes(data)
 
-    raw_records, fields = _split_records(text)
+    raw_records, fields = _split_records(whole, has_quote=data.find(b'"') != -1)
     nonblank = pc.not_equal(pc.utf8_trim(raw_records, characters=PY_WHITESPACE), "")
     raw_records, fields = raw_records.filter(nonblank), fields.filter(nonblank)
     if len(raw_records) == 0:
@@ -230,20 +231,36 @@ def header_problem(fields: list[str] | None) -> str | None:
     return f"bad_header: {'; '.join(parts)}" if parts else None
 
 
-def _split_records(text: str) -> tuple[pa.Array, pa.Array]:
-    """Split text into CSV records: raw texts (without terminators) and their field lists.
+def _utf8_array(body: memoryview) -> pa.Array:
+    """The file as a one-element Arrow string array, sharing the bytes (validated UTF-8)."""
+    buffer = pa.py_buffer(body)
+    offsets = pa.py_buffer(np.array([0, len(body)], dtype=np.int64).tobytes())
+    binary = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, buffer])
+    return binary.cast(pa.large_string())
 
-    Without any quote character a record is a physical line, split on commas by pyarrow;
-    otherwise the csv module parses the file and the physical lines it consumed give each
-    record's raw text. A record the csv module refuses has a null field list.
+
+def _split_records(whole: pa.Array, *, has_quote: bool) -> tuple[pa.Array, pa.Array]:
+    """Split the file into CSV records: raw texts (without terminators) and their field lists.
+
+    Without any quote character a record is a physical line; Arrow splits lines and fields
+    without creating a Python object per row. Otherwise the csv module parses the file and
+    the physical lines it consumed give each record's raw text. A record the csv module
+    refuses has a null field list.
     """
-    if '"' not in text:
-        lines = text.split("\n") if "\r" not in text else _LINE_BREAK.split(text)
-        if lines and lines[-1] == "":
-            lines.pop()
-        raw = pa.array(lines, type=pa.large_string())
+    if not has_quote:
+        has_cr = pc.any(pc.match_substring(whole, "\r")).as_py()
+        parts = (
+            pc.split_pattern_regex(whole, r"\r\n|\r|\n")
+            if has_cr
+            else pc.split_pattern(whole, "\n")
+        )
+        raw = pc.list_flatten(parts)
+        # A final terminator leaves one empty trailing element, which is no line.
+        if len(raw) and raw[len(raw) - 1].as_py() == "":
+            raw = raw.slice(0, len(raw) - 1)
         return raw, pc.split_pattern(raw, ",")
 
+    text = whole[0].as_py()
     physical = _PHYSICAL_LINE.findall(text)
     raws: list[str] = []
     parsed: list[list[str] | None] = []
