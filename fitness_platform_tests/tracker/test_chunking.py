@@ -1,0 +1,41 @@
+"""Silver built in user-range chunks equals silver built at once (the memory-bounded path)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pyarrow.compute as pc
+
+from fitness_platform.datagen import generate_tracker_files
+from fitness_platform.engine.pandas_engine import PANDAS_ENGINE
+from fitness_platform.tracker.bronze import parse_tracker_csv
+from fitness_platform.tracker.pipeline import build_silver, combine_bronze, user_range_chunks
+from fitness_platform.tracker.schema import RAW_COLUMNS
+
+NOW = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+
+
+def test_chunked_silver_equals_silver_at_once(tmp_path: Path) -> None:
+    generate_tracker_files(tmp_path, users=40, days=80, seed=9, files=2)
+    # One row without a user_id: it must be rejected as missing_key in exactly one chunk.
+    (tmp_path / "z_extra.csv").write_text(
+        ",".join(RAW_COLUMNS) + "\n,30,F,2024-09-10,5000,70,7,2000,30,5,70,22\n"
+    )
+    parsed = [
+        parse_tracker_csv(p.read_bytes(), source_file=p.name, modified_at=NOW, ingested_at=NOW)
+        for p in sorted(tmp_path.glob("*.csv"))
+    ]
+    bronze, _ = combine_bronze(parsed)
+    chunks = user_range_chunks(bronze, 700)
+    assert len(chunks) >= 4
+    assert sum(chunk.num_rows for chunk in chunks) == bronze.num_rows
+    owners = [set(pc.unique(chunk["user_id"].drop_null()).to_pylist()) for chunk in chunks]
+    assert all(a.isdisjoint(b) for i, a in enumerate(owners) for b in owners[i + 1 :])
+
+    whole = build_silver(bronze, PANDAS_ENGINE, chunk_rows=None)
+    chunked = build_silver(bronze, PANDAS_ENGINE, chunk_rows=700)
+    assert chunked.daily_activity.equals(whole.daily_activity)
+    assert chunked.rejects.equals(whole.rejects)
+    assert chunked.negatives_zeroed == whole.negatives_zeroed
+    assert "missing_key" in chunked.rejects["reason"].to_pylist()
