@@ -87,6 +87,87 @@ def bronze_rejects_schema() -> pa.Schema:
     return pa.schema(list(BRONZE_REJECT_TYPES.items()))
 
 
+BATCH_ROWS = 1_000_000
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Parses slices of data records of one file (see :func:`parse_tracker_csv`)."""
+
+    positions: list[str]
+    limit: int
+    source_file: str
+    modified_at: datetime
+    ingested_at: datetime
+
+    def parse(
+        self, raw_records: pa.Array, fields: pa.Array | None, first_number: int
+    ) -> tuple[pa.Table, pa.Table]:
+        """Typed rows and ``(_row_number, raw, reason)`` rejects of one slice of records."""
+        if fields is None:
+            fields = pc.split_pattern(raw_records, ",")
+        numbers = pa.array(np.arange(first_number, first_number + len(raw_records)), type=INT)
+        too_long = pc.greater(pc.binary_length(raw_records), self.limit)
+        wrong_count = pc.and_(
+            pc.invert(too_long),
+            pc.fill_null(pc.not_equal(pc.list_value_length(fields), len(RAW_COLUMNS)), True),
+        )
+        parseable = pc.invert(pc.or_(too_long, wrong_count))
+
+        good = fields.filter(parseable)
+        columns_text = {
+            name: pc.list_element(good, self.positions.index(name))
+            if len(good)
+            else pa.array([], pa.string())
+            for name in RAW_COLUMNS
+        }
+        typed, first_bad = _type_columns(columns_text)
+        keep = pc.is_null(first_bad)
+        good_numbers, good_raw = numbers.filter(parseable), raw_records.filter(parseable)
+        bad_cells = pc.invert(keep)
+
+        long_raw = [
+            text.encode("utf-8")[: self.limit].decode("utf-8", "ignore")
+            for text in raw_records.filter(too_long).to_pylist()
+        ]
+        reject_parts = [
+            (numbers.filter(too_long), pa.array(long_raw, pa.large_string()), "row_too_long"),
+            (
+                numbers.filter(wrong_count),
+                raw_records.filter(wrong_count),
+                "unparseable:field_count",
+            ),
+        ]
+        rejects = pa.table(
+            {
+                "_row_number": pa.concat_arrays(
+                    [p[0] for p in reject_parts] + [good_numbers.filter(bad_cells)]
+                ),
+                "raw": pa.concat_arrays(
+                    [p[1].cast(pa.large_string()) for p in reject_parts]
+                    + [good_raw.filter(bad_cells).cast(pa.large_string())]
+                ),
+                "reason": pa.concat_arrays(
+                    [pa.array([p[2]] * len(p[0]), pa.string()) for p in reject_parts]
+                    + [pc.binary_join_element_wise("unparseable:", first_bad.filter(bad_cells), "")]
+                ),
+            }
+        )
+        row_numbers = good_numbers.filter(keep)
+        count = len(row_numbers)
+        rows = pa.table(
+            {
+                **{name: typed[name].filter(keep) for name in RAW_COLUMNS},
+                "_source_file": pa.repeat(pa.scalar(self.source_file, pa.string()), count),
+                "_row_number": row_numbers,
+                "_source_modified_at": pa.repeat(pa.scalar(self.modified_at, TIMESTAMP), count),
+                "_ingested_at": pa.repeat(pa.scalar(self.ingested_at, TIMESTAMP), count),
+            },
+            schema=bronze_schema(),
+        )
+        return rows, rejects
+
+
 def parse_tracker_csv(
     data: bytes,
     *,
@@ -117,77 +198,41 @@ def parse_tracker_csv(
     first_line = _first_line_of_bytes(data)
 
     raw_records, fields = _split_records(whole, has_quote=data.find(b'"') != -1)
+    del whole
     nonblank = pc.not_equal(pc.utf8_trim(raw_records, characters=PY_WHITESPACE), "")
-    raw_records, fields = raw_records.filter(nonblank), fields.filter(nonblank)
+    raw_records = raw_records.filter(nonblank)
+    fields = fields.filter(nonblank) if fields is not None else None
     if len(raw_records) == 0:
         return failed_file(source_file, "empty_file", first_line)
 
-    header_fields = fields[0].as_py()
+    header_fields = fields[0].as_py() if fields is not None else raw_records[0].as_py().split(",")
     header_fault = header_problem(header_fields)
     if header_fault:
         return failed_file(source_file, header_fault, first_line)
-    raw_records, fields = raw_records.slice(1), fields.slice(1)
+    raw_records = raw_records.slice(1)
+    fields = fields.slice(1) if fields is not None else None
     if len(raw_records) == 0:
         return failed_file(source_file, "empty_file", first_line)
 
-    positions = [name.strip().lower() for name in header_fields]
-    limit = max_row_kb * 1024
-    numbers = pa.array(np.arange(1, len(raw_records) + 1), type=INT)
-    too_long = pc.greater(pc.binary_length(raw_records), limit)
-    wrong_count = pc.and_(
-        pc.invert(too_long),
-        pc.fill_null(pc.not_equal(pc.list_value_length(fields), len(RAW_COLUMNS)), True),
+    batch = _Batch(
+        positions=[name.strip().lower() for name in header_fields],
+        limit=max_row_kb * 1024,
+        source_file=source_file,
+        modified_at=modified_at,
+        ingested_at=ingested_at,
     )
-    parseable = pc.invert(pc.or_(too_long, wrong_count))
-
-    good = fields.filter(parseable)
-    columns_text = {
-        name: pc.list_element(good, positions.index(name))
-        if len(good)
-        else pa.array([], pa.string())
-        for name in RAW_COLUMNS
-    }
-    typed, first_bad = _type_columns(columns_text)
-    keep = pc.is_null(first_bad)
-    good_numbers, good_raw = numbers.filter(parseable), raw_records.filter(parseable)
-    bad_cells = pc.invert(keep)
-
-    long_raw = [
-        text.encode("utf-8")[:limit].decode("utf-8", "ignore")
-        for text in raw_records.filter(too_long).to_pylist()
+    # Typing goes in slices of rows, so the field lists and text columns of a large file
+    # never exist all at once; the rows are the same as in one pass.
+    parts = [
+        batch.parse(
+            raw_records.slice(start, BATCH_ROWS),
+            fields.slice(start, BATCH_ROWS) if fields is not None else None,
+            first_number=start + 1,
+        )
+        for start in range(0, len(raw_records), BATCH_ROWS)
     ]
-    reject_parts = [
-        (numbers.filter(too_long), pa.array(long_raw, pa.large_string()), "row_too_long"),
-        (numbers.filter(wrong_count), raw_records.filter(wrong_count), "unparseable:field_count"),
-    ]
-    rejects = pa.table(
-        {
-            "_row_number": pa.concat_arrays(
-                [p[0] for p in reject_parts] + [good_numbers.filter(bad_cells)]
-            ),
-            "raw": pa.concat_arrays(
-                [p[1].cast(pa.large_string()) for p in reject_parts]
-                + [good_raw.filter(bad_cells).cast(pa.large_string())]
-            ),
-            "reason": pa.concat_arrays(
-                [pa.array([p[2]] * len(p[0]), pa.string()) for p in reject_parts]
-                + [pc.binary_join_element_wise("unparseable:", first_bad.filter(bad_cells), "")]
-            ),
-        }
-    ).sort_by("_row_number")
-
-    row_numbers = good_numbers.filter(keep)
-    count = len(row_numbers)
-    rows = pa.table(
-        {
-            **{name: typed[name].filter(keep) for name in RAW_COLUMNS},
-            "_source_file": pa.repeat(pa.scalar(source_file, pa.string()), count),
-            "_row_number": row_numbers,
-            "_source_modified_at": pa.repeat(pa.scalar(modified_at, TIMESTAMP), count),
-            "_ingested_at": pa.repeat(pa.scalar(ingested_at, TIMESTAMP), count),
-        },
-        schema=bronze_schema(),
-    )
+    rows = pa.concat_tables([part[0] for part in parts])
+    rejects = pa.concat_tables([part[1] for part in parts]).sort_by("_row_number")
     return ParsedFile(
         source_file=source_file,
         rows=rows,
@@ -239,7 +284,7 @@ def _utf8_array(body: memoryview) -> pa.Array:
     return binary.cast(pa.large_string())
 
 
-def _split_records(whole: pa.Array, *, has_quote: bool) -> tuple[pa.Array, pa.Array]:
+def _split_records(whole: pa.Array, *, has_quote: bool) -> tuple[pa.Array, pa.Array | None]:
     """Split the file into CSV records: raw texts (without terminators) and their field lists.
 
     Without any quote character a record is a physical line; Arrow splits lines and fields
@@ -258,7 +303,7 @@ def _split_records(whole: pa.Array, *, has_quote: bool) -> tuple[pa.Array, pa.Ar
         # A final terminator leaves one empty trailing element, which is no line.
         if len(raw) and raw[len(raw) - 1].as_py() == "":
             raw = raw.slice(0, len(raw) - 1)
-        return raw, pc.split_pattern(raw, ",")
+        return raw, None
 
     text = whole[0].as_py()
     physical = _PHYSICAL_LINE.findall(text)

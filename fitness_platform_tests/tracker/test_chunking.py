@@ -39,3 +39,17 @@ def test_chunked_silver_equals_silver_at_once(tmp_path: Path) -> None:
     assert chunked.rejects.equals(whole.rejects)
     assert chunked.negatives_zeroed == whole.negatives_zeroed
     assert "missing_key" in chunked.rejects["reason"].to_pylist()
+
+
+def test_bronze_parsed_in_slices_equals_one_pass(tmp_path: Path, monkeypatch) -> None:
+    from fitness_platform.tracker import bronze
+
+    generate_tracker_files(tmp_path, users=30, days=40, seed=4)
+    data = next(tmp_path.glob("*.csv")).read_bytes()
+    one_pass = parse_tracker_csv(data, source_file="f.csv", modified_at=NOW, ingested_at=NOW)
+    monkeypatch.setattr(bronze, "BATCH_ROWS", 97)
+    sliced = parse_tracker_csv(data, source_file="f.csv", modified_at=NOW, ingested_at=NOW)
+    assert one_pass.rejects.num_rows > 0
+    assert sliced.rows.equals(one_pass.rows)
+    assert sliced.rejects.equals(one_pass.rejects)
+    assert sliced.data_records == one_pass.data_records
