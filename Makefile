@@ -45,7 +45,7 @@ bench: env ## benchmark bronze->gold (see docs/performance.md)
 	$(BIN)/fitness-platform bench
 
 audit: env ## pip-audit against the lock file (needs the network for vulnerability data)
-	uv export --frozen --all-extras --no-hashes --format requirements-txt > $(VENV)/requirements.audit.txt
+	uv export --frozen --all-extras --no-hashes --no-emit-project --format requirements-txt > $(VENV)/requirements.audit.txt
 	uvx pip-audit --strict -r $(VENV)/requirements.audit.txt
 
 clean:

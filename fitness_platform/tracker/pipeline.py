@@ -33,7 +33,7 @@ def combine_bronze(parsed: Iterable[ParsedFile]) -> tuple[pa.Table, pa.Table]:
     return rows, rejects
 
 
-DEFAULT_CHUNK_ROWS = 2_000_000
+DEFAULT_CHUNK_ROWS = 1_000_000
 """Bronze rows an in-process engine transforms at once; larger inputs go by user ranges."""
 
 
