@@ -265,8 +265,11 @@ def run_tracker(
             f"ML: skipped (gold spans {history_days} day(s); the 30-day targets need at least "
             f"{MIN_HISTORY_DAYS} for a time split with a test period)"
         )
-    elif ml and gates_passed and _has_job(defs, "ml_refresh_job") and (
-        summary.refreshed or predictions_missing
+    elif (
+        ml
+        and gates_passed
+        and _has_job(defs, "ml_refresh_job")
+        and (summary.refreshed or predictions_missing)
     ):
         echo("training or reusing the ML models and writing gold/fact_predictions")
         result = defs.resolve_job_def("ml_refresh_job").execute_in_process(
