@@ -1,5 +1,7 @@
 """``ml/features``: the feature store the three models read from, and nothing else."""
 
+import warnings
+
 import dagster as dg
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -52,6 +54,14 @@ def ml_features(context: dg.AssetExecutionContext, fact_daily: pa.Table) -> dg.O
             ]
         )
     )
+    # Output(data_version=...) is marked beta; the content hash as data version is what lets
+    # the models skip retraining, so the warning is silenced here rather than the feature lost.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        return _versioned_output(table, version, metadata, labelled)
+
+
+def _versioned_output(table: pa.Table, version: str, metadata: dict, labelled: object) -> dg.Output:
     return dg.Output(
         table,
         data_version=dg.DataVersion(version),

@@ -80,6 +80,7 @@ def _check_result(card: dict[str, Any]) -> dg.AssetCheckResult:
         check_name=BEATS_BASELINE_CHECK,
         passed=bool(report["useful"]),
         severity=dg.AssetCheckSeverity.WARN,
+        description=report["verdict"],
         metadata={
             "verdict": dg.MetadataValue.text(report["verdict"]),
             "lift_over_current_value": dg.MetadataValue.json(report["lift"]["current_value"]),
