@@ -217,7 +217,9 @@ def run_tracker(
     instance = instance or open_instance()
     lake = Lake(settings.lake_root, settings.storage_options)
     raw_options = settings.storage_options if settings.raw_root.startswith("s3://") else {}
-    listing: RawListing = list_raw_files(Lake(settings.raw_root, raw_options))
+    listing: RawListing = list_raw_files(
+        Lake(settings.raw_root, raw_options), max_bytes=settings.max_file_mb * 1024 * 1024
+    )
     ledger: Ledger = load_ledger(lake)
     pending = ledger.pending(listing.files)
     summary = RunSummary(files_seen=len(listing.files), skipped_objects=listing.skipped)

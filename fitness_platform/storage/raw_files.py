@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from fitness_platform.storage.lake import Lake
 from fitness_platform.tracker.ingestion import RawFile, is_tracker_csv
+from fitness_platform.tracker.sensing import local_checksum
 
 
 @dataclass(frozen=True)
@@ -25,20 +26,19 @@ def _modified_at(info: dict) -> datetime:
     return datetime.fromtimestamp(float(value or 0), tz=UTC)
 
 
-def file_checksum(lake: Lake, key: str, info: dict) -> str:
-    """The ETag on S3 (no download needed), else the SHA-256 of the local file's bytes."""
+def file_checksum(lake: Lake, key: str, info: dict, max_bytes: int | None = None) -> str:
+    """The ETag on S3 (no download needed), else the local file's ledger checksum."""
     etag = info.get("ETag") or info.get("etag")
     if etag and not lake.is_local:
         return str(etag).strip('"')
-    digest = hashlib.sha256()
-    with lake.path(key).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return local_checksum(Path(str(lake.path(key).path)), max_bytes)
 
 
-def list_raw_files(raw: Lake) -> RawListing:
-    """Every tracker CSV below ``raw`` with size, modification time (UTC) and checksum."""
+def list_raw_files(raw: Lake, max_bytes: int | None = None) -> RawListing:
+    """Every tracker CSV below ``raw`` with size, modification time (UTC) and checksum.
+
+    Local files over ``max_bytes`` are identified without being read (see ``local_checksum``).
+    """
     files: list[RawFile] = []
     skipped: list[tuple[str, str]] = []
     for key in raw.list():
@@ -51,7 +51,7 @@ def list_raw_files(raw: Lake) -> RawListing:
                 relative_path=key,
                 size=int(info.get("size") or info.get("Size") or 0),
                 modified_at=_modified_at(info),
-                checksum=file_checksum(raw, key, info),
+                checksum=file_checksum(raw, key, info, max_bytes),
             )
         )
     return RawListing(files=files, skipped=skipped)

@@ -335,8 +335,16 @@ def pending_receipts(acks: list[PendingAck], recorded: Mapping[str, bool]) -> li
     return [a.receipt for a in acks if all(recorded.get(k, False) for k in a.run_keys)]
 
 
-def sha256_of(path: Path) -> str:
-    """SHA-256 of a local file, read in 1 MiB blocks (the ledger's local checksum)."""
+def local_checksum(path: Path, max_bytes: int | None = None) -> str:
+    """The ledger's checksum of a local file: the SHA-256 of its bytes, read in 1 MiB blocks.
+
+    A file larger than ``max_bytes`` is identified by size and modification time instead, so
+    the input limit refuses it without a byte of it being read, and a changed oversize file
+    still gets a new identity.
+    """
+    stat = path.stat()
+    if max_bytes is not None and stat.st_size > max_bytes:
+        return f"oversize-{stat.st_size}-{stat.st_mtime_ns}"
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -345,7 +353,7 @@ def sha256_of(path: Path) -> str:
 
 
 def list_local_objects(
-    root: Path, cursor: SensorCursor
+    root: Path, cursor: SensorCursor, max_bytes: int | None = None
 ) -> tuple[list[RawObject], list[tuple[RawObject, str]]]:
     """Files below a drop folder changed since the cursor's horizon, and the skipped ones.
 
@@ -378,6 +386,8 @@ def list_local_objects(
                 continue
             seen = cursor.seen.get(key)
             same = seen is not None and (seen.modified_at, seen.size) == (modified, stat.st_size)
-            checksum = seen.checksum if same and seen is not None else sha256_of(path)
+            checksum = (
+                seen.checksum if same and seen is not None else local_checksum(path, max_bytes)
+            )
             found.append(RawObject(key, checksum, modified, stat.st_size))
     return found, skipped

@@ -81,3 +81,25 @@ def test_oversize_file_fails_alone_and_a_long_row_is_quarantined(tmp_path: Path)
     assert bronze.num_rows == 2 * 70 - 1
     silver = read_table(lake.path("silver/daily_activity.parquet"))
     assert set(silver.column("_source_file").to_pylist()) == {"long_row.csv"}
+
+
+def test_oversize_local_file_is_identified_without_reading_it(tmp_path, monkeypatch) -> None:
+    from pathlib import Path
+
+    from fitness_platform.storage.lake import Lake
+    from fitness_platform.storage.raw_files import list_raw_files
+    from fitness_platform.tracker import sensing
+
+    big = Path(tmp_path) / "huge.csv"
+    with big.open("wb") as handle:
+        handle.truncate(3 * 1024 * 1024)
+
+    def no_reads(*_args: object) -> None:
+        raise AssertionError("an oversize file must not be hashed")
+
+    monkeypatch.setattr(sensing.hashlib, "sha256", no_reads)
+    listing = list_raw_files(Lake(str(tmp_path)), max_bytes=1024 * 1024)
+    (raw,) = listing.files
+    assert raw.checksum.startswith("oversize-3145728-")
+    objects, _ = sensing.list_local_objects(Path(tmp_path), sensing.SensorCursor(), 1024 * 1024)
+    assert objects[0].checksum == raw.checksum

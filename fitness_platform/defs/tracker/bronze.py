@@ -70,7 +70,7 @@ def bronze_tracker_files(
     """
     raw_lake, lake_root = ingest.raw_lake(), lake.lake()
     requested = set(context.partition_keys)
-    listing = list_raw_files(raw_lake)
+    listing = list_raw_files(raw_lake, max_bytes=ingest.max_file_mb * 1024 * 1024)
     by_key = {raw.partition_key: raw for raw in listing.files if raw.partition_key in requested}
     unknown = sorted(requested - set(by_key))
     if unknown:

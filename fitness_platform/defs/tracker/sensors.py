@@ -128,7 +128,7 @@ def tracker_drop_folder_sensor(
     root = Path(ingest.raw_root).expanduser().resolve()
     if not root.is_dir():
         return dg.SkipReason(f"drop folder {root} does not exist yet; create it to ingest")
-    objects, skipped = list_local_objects(root, cursor)
+    objects, skipped = list_local_objects(root, cursor, ingest.max_file_mb * 1024 * 1024)
     _note_skips(context, cursor, skipped)
     return _tick_result(context, cursor, objects, lake, f"drop folder {root}")
 
