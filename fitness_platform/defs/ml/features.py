@@ -8,6 +8,7 @@ import pyarrow.compute as pc
 
 from fitness_platform.defs.metadata import column_schema, table_metadata
 from fitness_platform.defs.ml.conditions import FEATURES_CONDITION
+from fitness_platform.defs.tracker.policies import LAKE_RETRY
 from fitness_platform.ml.dataset import build_dataset, fingerprint
 from fitness_platform.ml.features import FEATURES, LABEL_DESCRIPTIONS, LABELS
 
@@ -17,6 +18,7 @@ FEATURES_CODE_VERSION = "ml-features-1"
 
 
 @dg.asset(
+    retry_policy=LAKE_RETRY,
     key=FEATURES_KEY,
     ins={"fact_daily": dg.AssetIn(key=["gold", "fact_daily"])},
     group_name="ml",

@@ -8,6 +8,7 @@ import pyarrow as pa
 from fitness_platform.defs.ml.conditions import MODEL_CONDITION
 from fitness_platform.defs.ml.features import FEATURES_KEY
 from fitness_platform.defs.resources import LakeResource
+from fitness_platform.defs.tracker.policies import LAKE_RETRY
 from fitness_platform.ml.dataset import fingerprint, to_frame
 from fitness_platform.ml.features import FEATURES
 from fitness_platform.ml.report import metrics_markdown, per_class_markdown
@@ -93,6 +94,7 @@ def build_model_asset(spec: ModelSpec) -> dg.AssetsDefinition:
     key = dg.AssetKey(["ml", spec.name])
 
     @dg.asset(
+        retry_policy=LAKE_RETRY,
         key=key,
         description=f"{spec.purpose} Scikit-learn pipeline (preprocessing + histogram gradient "
         f"boosting) for {spec.label.column}, trained on a time split with an embargo and "

@@ -8,6 +8,7 @@ from fitness_platform.defs.metadata import table_metadata
 from fitness_platform.defs.ml.conditions import PREDICTIONS_CONDITION
 from fitness_platform.defs.ml.features import FEATURES_KEY
 from fitness_platform.defs.resources import LakeResource
+from fitness_platform.defs.tracker.policies import LAKE_RETRY
 from fitness_platform.ml.dataset import fingerprint, to_frame
 from fitness_platform.ml.predict import MODEL_NAMES, combined_model_version, predictions_table
 from fitness_platform.ml.store import ModelStore
@@ -17,6 +18,7 @@ ACTUAL_COLUMNS = ("actual_stress_trend", "actual_sleep_quality", "actual_weight_
 
 
 @dg.asset(
+    retry_policy=LAKE_RETRY,
     key=["gold", "fact_predictions"],
     ins={"features": dg.AssetIn(key=FEATURES_KEY)},
     deps=[dg.AssetKey(["ml", name]) for name in MODEL_NAMES],
