@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 import pyarrow.compute as pc
+from sqlalchemy.exc import IntegrityError
 
 from fitness_platform.definitions import build_definitions, build_resources
 from fitness_platform.defs.alerts.messages import publish_alerts, run_alerts
@@ -168,6 +169,21 @@ def _send_alerts(
         summary.alert_errors.append(f"{type(error).__name__}: {error}")
 
 
+def register_partitions(instance: dg.DagsterInstance, keys: list[str]) -> None:
+    """Add dynamic partitions; another process registering the same keys at once is fine.
+
+    The instance checks for existing keys and then inserts, so two runs started together can
+    both try to insert one key; the loser sees a uniqueness error and adds what is left.
+    """
+    try:
+        instance.add_dynamic_partitions(RAW_FILE_PARTITIONS.name, keys)
+    except IntegrityError:
+        known = set(instance.get_dynamic_partitions(RAW_FILE_PARTITIONS.name))
+        remaining = [key for key in keys if key not in known]
+        if remaining:
+            instance.add_dynamic_partitions(RAW_FILE_PARTITIONS.name, remaining)
+
+
 def _has_job(defs: dg.Definitions, name: str) -> bool:
     """Whether the code location defines a job (a trimmed location may leave ML out)."""
     return any(job.name == name for job in defs.jobs or ())
@@ -229,7 +245,7 @@ def run_tracker(
     known = set(instance.get_dynamic_partitions(RAW_FILE_PARTITIONS.name))
     new_keys = sorted({raw.partition_key for raw in listing.files} - known)
     if new_keys:
-        instance.add_dynamic_partitions(RAW_FILE_PARTITIONS.name, new_keys)
+        register_partitions(instance, new_keys)
 
     if pending:
         echo(f"ingesting {len(pending)} new or changed file(s) of {len(listing.files)}")

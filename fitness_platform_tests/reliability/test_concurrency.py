@@ -102,8 +102,9 @@ def test_two_runs_at_once_wait_for_the_pools_and_equal_one_run(tmp_path: Path) -
         storage = instance.event_log_storage
         storage.set_concurrency_slots(BRONZE_POOL, 1)
         assert storage.claim_concurrency_slot(BRONZE_POOL, HOLDER_RUN, HOLDER_STEP).is_claimed
-        processes = [
-            subprocess.Popen(
+
+        def start() -> subprocess.Popen[str]:
+            return subprocess.Popen(
                 [
                     sys.executable,
                     "-m",
@@ -116,14 +117,21 @@ def test_two_runs_at_once_wait_for_the_pools_and_equal_one_run(tmp_path: Path) -
                 stderr=subprocess.STDOUT,
                 text=True,
             )
-            for _ in range(2)
-        ]
-        try:
+
+        def wait_until_blocked(count: int) -> None:
             deadline = time.monotonic() + 300
-            while len(_blocked_runs(instance)) < 2:
-                assert all(p.poll() is None for p in processes), "a run ended while blocked"
-                assert time.monotonic() < deadline, "the two runs never both waited for the pool"
+            while len(_blocked_runs(instance)) < count:
+                for process in processes:
+                    if process.poll() is not None:
+                        raise AssertionError(
+                            "a run ended while blocked:\n" + (process.communicate()[0] or "")
+                        )
+                assert time.monotonic() < deadline, f"{count} run(s) never waited for the pool"
                 time.sleep(0.5)
+
+        processes = [start(), start()]
+        try:
+            wait_until_blocked(2)
             storage.free_concurrency_slot_for_step(HOLDER_RUN, HOLDER_STEP)
             outputs = [p.communicate(timeout=300)[0] for p in processes]
         finally:
