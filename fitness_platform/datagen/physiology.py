@@ -10,21 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-# The 12 raw columns in the order of SPEC 1.1 (the order the generator writes them in).
-RAW_COLUMNS: tuple[str, ...] = (
-    "user_id",
-    "age",
-    "gender",
-    "date",
-    "steps",
-    "heart_rate_avg",
-    "sleep_hours",
-    "calories_burned",
-    "exercise_minutes",
-    "stress_level",
-    "weight_kg",
-    "bmi",
-)
+from fitness_platform.tracker.schema import RAW_COLUMNS as SCHEMA_RAW_COLUMNS
+
+# The 12 raw columns in the order of SPEC 1.1 (the order the generator writes them in): the
+# data contract itself, so it comes from the one place that states it.
+RAW_COLUMNS: tuple[str, ...] = SCHEMA_RAW_COLUMNS
 INT_COLUMNS: tuple[str, ...] = ("user_id", "age", "steps", "stress_level")
 # Float columns and the number of decimals they are written with.
 FLOAT_DECIMALS: dict[str, int] = {
