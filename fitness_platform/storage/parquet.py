@@ -41,14 +41,32 @@ PART_FILE = "part-00000.parquet"
 LAYOUTS = ("file", "directory")
 
 
+class TableWriteError(OSError):
+    """A table could not be written; the message names the table's path and the cause."""
+
+
 def write_table(table: pa.Table, path: UPath, layout: str = "file") -> None:
     """Write ``table`` to ``path`` so a reader sees the old table or the new one, never half.
 
     Locally the bytes go to a temporary file in the same folder and are renamed into place;
     on S3 the object is written with a single PUT. A directory-form table left by the Spark
     engine is replaced by the file only after the new file is complete.
+
+    Raises:
+        TableWriteError: naming ``path``, whatever failed underneath. A dropped connection
+            surfaces from aiohttp without any URL, and an operator (or a retry) must still
+            know which table was not written.
     """
     data = table_to_parquet_bytes(table)
+    try:
+        _write_bytes(data, path, layout)
+    except Exception as error:
+        raise TableWriteError(
+            f"could not write table {path}: {type(error).__name__}: {error}"
+        ) from error
+
+
+def _write_bytes(data: bytes, path: UPath, layout: str) -> None:
     if layout == "directory":
         _write_directory_table(data, path)
         return

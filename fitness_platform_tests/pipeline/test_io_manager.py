@@ -15,10 +15,11 @@ import dagster as dg
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from upath import UPath
 
 from fitness_platform.storage.io_manager import ParquetIOManager
 from fitness_platform.storage.lake import Lake, s3_storage_options
-from fitness_platform.storage.parquet import table_to_parquet_bytes
+from fitness_platform.storage.parquet import TableWriteError, table_to_parquet_bytes, write_table
 from fitness_platform.tracker.schema import arrow_schema
 
 SILVER = ["silver", "daily_activity"]
@@ -201,3 +202,16 @@ def test_a_folder_of_part_files_is_read_and_then_replaced(store: Store) -> None:
     assert store.is_file(folder)
     assert seen["silver"].column("user_id").to_pylist() == [77]
     assert not [key for key in store.lake.list("silver") if key.startswith(f"{folder}/")]
+
+
+def test_a_write_that_fails_names_the_table(tmp_path: Path) -> None:
+    """Whatever breaks underneath (here: the layer folder is a file), the error names the
+    table, so the step's failure and each retry say which table was not written."""
+    (tmp_path / "silver").write_text("a file where the silver folder should be")
+    target = UPath(tmp_path / "silver" / "daily_activity.parquet")
+
+    with pytest.raises(TableWriteError, match=r"silver/daily_activity\.parquet") as raised:
+        write_table(sample("silver/daily_activity", 2), target)
+
+    assert isinstance(raised.value.__cause__, OSError)
+    assert (tmp_path / "silver").read_text().startswith("a file")

@@ -147,6 +147,9 @@ class FaultProxy:
                 _pipe(client, upstream)
                 return
             cut = self.cut(head)
+            if cut:
+                # Recorded before forwarding: the upstream may be gone by the next send.
+                self.cut_requests.append(request_line(head))
             remaining = length // 2 if cut else length
             while remaining > 0:
                 if not buffer:
@@ -157,7 +160,6 @@ class FaultProxy:
                 upstream.sendall(part)
                 remaining -= len(part)
             if cut:
-                self.cut_requests.append(request_line(head))
                 return
 
 
