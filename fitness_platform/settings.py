@@ -321,6 +321,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             f"FITNESS_STAGE={stage!r} is not valid; allowed values: letters, digits and '-'"
         )
+    # Read where the work is split (fitness_platform.parallel); checked here so a bad value
+    # fails when the definitions load, not in the middle of a run.
+    _positive_int(env, "FITNESS_THREADS", 1)
     return Settings(
         storage_mode=storage_mode,
         local_root=(env.get("FITNESS_LOCAL_ROOT") or "./data").strip(),

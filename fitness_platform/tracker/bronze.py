@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from fitness_platform.parallel import ordered_map
 from fitness_platform.tracker.schema import (
     BRONZE_REJECT_TYPES,
     BRONZE_TYPES,
@@ -87,7 +88,7 @@ def bronze_rejects_schema() -> pa.Schema:
     return pa.schema(list(BRONZE_REJECT_TYPES.items()))
 
 
-BATCH_ROWS = 1_000_000
+BATCH_ROWS = 250_000
 
 
 @dataclass(frozen=True)
@@ -222,15 +223,16 @@ def parse_tracker_csv(
         ingested_at=ingested_at,
     )
     # Typing goes in slices of rows, so the field lists and text columns of a large file
-    # never exist all at once; the rows are the same as in one pass.
-    parts = [
-        batch.parse(
+    # never exist all at once; the rows are the same as in one pass. Slices are typed on
+    # every core at once (Arrow kernels release the GIL).
+    parts = ordered_map(
+        lambda start: batch.parse(
             raw_records.slice(start, BATCH_ROWS),
             fields.slice(start, BATCH_ROWS) if fields is not None else None,
             first_number=start + 1,
-        )
-        for start in range(0, len(raw_records), BATCH_ROWS)
-    ]
+        ),
+        range(0, len(raw_records), BATCH_ROWS),
+    )
     rows = pa.concat_tables([part[0] for part in parts])
     rejects = pa.concat_tables([part[1] for part in parts]).sort_by("_row_number")
     return ParsedFile(

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fitness_platform.engine import Engine
+from fitness_platform.parallel import ordered_map, worker_count
 from fitness_platform.tracker import gold, silver
 from fitness_platform.tracker.bronze import ParsedFile, bronze_rejects_schema, bronze_schema
 from fitness_platform.tracker.schema import arrow_schema
@@ -33,8 +34,11 @@ def combine_bronze(parsed: Iterable[ParsedFile]) -> tuple[pa.Table, pa.Table]:
     return rows, rejects
 
 
-DEFAULT_CHUNK_ROWS = 1_000_000
-"""Bronze rows an in-process engine transforms at once; larger inputs go by user ranges."""
+DEFAULT_CHUNK_ROWS = 500_000
+"""Most bronze rows an in-process engine transforms at once; larger inputs go by user ranges."""
+
+MIN_CHUNK_ROWS = 100_000
+"""Below this, splitting an input for more threads costs more than it saves."""
 
 
 def build_silver(
@@ -45,13 +49,18 @@ def build_silver(
     In-process engines transform at most ``chunk_rows`` bronze rows at once: every rule
     (windows, lags, the duplicate winner) looks at one user's rows only, so contiguous
     ranges of user ids give exactly the same tables, already in (user_id, date) order, with
-    a fraction of the working memory. Spark partitions the data itself.
+    a fraction of the working memory. Chunks run on every usable core (``FITNESS_THREADS``),
+    and smaller inputs are split so no core idles. Spark partitions the data itself.
     """
-    if engine.name == "spark" or chunk_rows is None or bronze.num_rows <= chunk_rows:
+    if engine.name == "spark" or chunk_rows is None:
         return _build_silver_at_once(bronze, engine)
-    parts = [
-        _build_silver_at_once(chunk, engine) for chunk in user_range_chunks(bronze, chunk_rows)
-    ]
+    per_worker = -(-bronze.num_rows // worker_count())
+    chunk_rows = min(chunk_rows, max(per_worker, MIN_CHUNK_ROWS))
+    if bronze.num_rows <= chunk_rows:
+        return _build_silver_at_once(bronze, engine)
+    parts = ordered_map(
+        lambda chunk: _build_silver_at_once(chunk, engine), user_range_chunks(bronze, chunk_rows)
+    )
     negatives = {
         column: sum(part.negatives_zeroed[column] for part in parts)
         for column in parts[0].negatives_zeroed

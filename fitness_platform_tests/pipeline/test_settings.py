@@ -66,6 +66,8 @@ def test_s3_mode_builds_the_lake_uri_and_endpoint_options() -> None:
         ({"FITNESS_MAX_ROW_KB": "0"}, "FITNESS_MAX_ROW_KB", ["positive integer"]),
         ({"FITNESS_MAX_ROW_KB": "64k"}, "FITNESS_MAX_ROW_KB", ["positive integer"]),
         ({"FITNESS_MAX_FILE_MB": "1.5"}, "FITNESS_MAX_FILE_MB", ["positive integer"]),
+        ({"FITNESS_THREADS": "0"}, "FITNESS_THREADS", ["positive integer"]),
+        ({"FITNESS_THREADS": "all"}, "FITNESS_THREADS", ["positive integer"]),
         ({"FITNESS_STAGE": "dev/../x"}, "FITNESS_STAGE", ["letters, digits"]),
     ],
 )

@@ -1,4 +1,5 @@
-"""Silver built in user-range chunks equals silver built at once (the memory-bounded path)."""
+"""Silver built in user-range chunks, and bronze typed in slices, equal one pass, whether the
+pieces run in one thread or in several at once (``FITNESS_THREADS``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pyarrow.compute as pc
+import pytest
 
 from fitness_platform.datagen import generate_tracker_files
 from fitness_platform.engine.pandas_engine import PANDAS_ENGINE
@@ -14,9 +16,14 @@ from fitness_platform.tracker.pipeline import build_silver, combine_bronze, user
 from fitness_platform.tracker.schema import RAW_COLUMNS
 
 NOW = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+THREADS = pytest.mark.parametrize("threads", ["1", "4"])
 
 
-def test_chunked_silver_equals_silver_at_once(tmp_path: Path) -> None:
+@THREADS
+def test_chunked_silver_equals_silver_at_once(
+    tmp_path: Path, threads: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FITNESS_THREADS", threads)
     generate_tracker_files(tmp_path, users=40, days=80, seed=9, files=2)
     # One row without a user_id: it must be rejected as missing_key in exactly one chunk.
     (tmp_path / "z_extra.csv").write_text(
@@ -41,9 +48,13 @@ def test_chunked_silver_equals_silver_at_once(tmp_path: Path) -> None:
     assert "missing_key" in chunked.rejects["reason"].to_pylist()
 
 
-def test_bronze_parsed_in_slices_equals_one_pass(tmp_path: Path, monkeypatch) -> None:
+@THREADS
+def test_bronze_parsed_in_slices_equals_one_pass(
+    tmp_path: Path, threads: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from fitness_platform.tracker import bronze
 
+    monkeypatch.setenv("FITNESS_THREADS", threads)
     generate_tracker_files(tmp_path, users=30, days=40, seed=4)
     data = next(tmp_path.glob("*.csv")).read_bytes()
     one_pass = parse_tracker_csv(data, source_file="f.csv", modified_at=NOW, ingested_at=NOW)
