@@ -139,6 +139,7 @@ def cached_sample(users: int, days: int, seed: int = 7) -> Path:
 def run_stages(csv_path: Path, engine_name: str, stages: tuple[str, ...]) -> list[Measurement]:
     """Run bronze -> silver -> gold once in this process and time each stage."""
     from fitness_platform.engine.pandas_engine import PANDAS_ENGINE
+    from fitness_platform.memory import release_unused_memory
     from fitness_platform.tracker.bronze import parse_tracker_csv
     from fitness_platform.tracker.pipeline import build_gold, build_silver, combine_bronze
 
@@ -162,6 +163,7 @@ def run_stages(csv_path: Path, engine_name: str, stages: tuple[str, ...]) -> lis
             silver = build_silver(bronze, engine)
     # Gold is its own step in the pipeline and never sees bronze: neither does it here.
     del bronze
+    release_unused_memory()
     if "gold" in stages:
         with measure("gold", silver.daily_activity.num_rows, results):
             build_gold(silver.daily_activity, engine)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import narwhals as nw
 import numpy as np
@@ -11,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fitness_platform.engine import Engine
+from fitness_platform.memory import release_unused_memory
 from fitness_platform.parallel import ordered_map, worker_count
 from fitness_platform.tracker import gold, silver
 from fitness_platform.tracker.bronze import ParsedFile, bronze_rejects_schema, bronze_schema
@@ -34,7 +36,9 @@ def combine_bronze(parsed: Iterable[ParsedFile]) -> tuple[pa.Table, pa.Table]:
     return rows, rejects
 
 
-DEFAULT_CHUNK_ROWS = 500_000
+Part = TypeVar("Part")
+
+DEFAULT_CHUNK_ROWS = 250_000
 """Most bronze rows an in-process engine transforms at once; larger inputs go by user ranges."""
 
 MIN_CHUNK_ROWS = 100_000
@@ -54,13 +58,9 @@ def build_silver(
     """
     if engine.name == "spark" or chunk_rows is None:
         return _build_silver_at_once(bronze, engine)
-    per_worker = -(-bronze.num_rows // worker_count())
-    chunk_rows = min(chunk_rows, max(per_worker, MIN_CHUNK_ROWS))
-    if bronze.num_rows <= chunk_rows:
-        return _build_silver_at_once(bronze, engine)
-    parts = ordered_map(
-        lambda chunk: _build_silver_at_once(chunk, engine), user_range_chunks(bronze, chunk_rows)
-    )
+    parts = by_user_ranges(bronze, chunk_rows, lambda chunk: _build_silver_at_once(chunk, engine))
+    if len(parts) == 1:
+        return parts[0]
     negatives = {
         column: sum(part.negatives_zeroed[column] for part in parts)
         for column in parts[0].negatives_zeroed
@@ -73,32 +73,73 @@ def build_silver(
     )
 
 
-def user_range_chunks(bronze: pa.Table, chunk_rows: int) -> list[pa.Table]:
-    """Split bronze into contiguous user-id ranges of about ``chunk_rows`` rows each.
+@dataclass(frozen=True)
+class UserRange:
+    """User ids in ``[low, high)`` (``high`` None: no upper bound); the first range of a
+    table also carries its rows without a user_id (rejected as ``missing_key``)."""
 
-    Rows without a user_id (rejected as ``missing_key``) travel with the first chunk.
+    low: int
+    high: int | None
+    with_missing_ids: bool
+
+    def take(self, table: pa.Table) -> pa.Table:
+        """The rows of ``table`` in this range, in their original order."""
+        user_ids = table.column("user_id")
+        inside = pc.greater_equal(user_ids, self.low)
+        if self.high is not None:
+            inside = pc.and_(inside, pc.less(user_ids, self.high))
+        inside = pc.fill_null(inside, False)
+        if self.with_missing_ids:
+            inside = pc.or_(inside, pc.is_null(user_ids))
+        return table.filter(inside)
+
+
+def user_ranges(table: pa.Table, chunk_rows: int) -> list[UserRange]:
+    """Contiguous user-id ranges of about ``chunk_rows`` rows each; a user never spans two.
+
+    Every range holds at least one user; a table without user ids is one unbounded range.
     """
-    user_ids = bronze.column("user_id")
-    present = user_ids.drop_null().to_numpy()
+    present = table.column("user_id").drop_null().to_numpy()
     if len(present) == 0:
-        return [bronze]
+        return [UserRange(low=-(2**63), high=None, with_missing_ids=True)]
     distinct, counts = np.unique(present, return_counts=True)
     cumulative = np.cumsum(counts)
     cuts = range(chunk_rows, int(cumulative[-1]), chunk_rows)
-    # Chunk i holds user ids in [edges[i], edges[i + 1]); a user never spans two chunks.
-    edges = sorted(
-        {int(distinct[0])} | {int(distinct[np.searchsorted(cumulative, cut)]) + 1 for cut in cuts}
-    )
-    chunks = []
-    for index, low in enumerate(edges):
-        inside = pc.greater_equal(user_ids, low)
-        if index + 1 < len(edges):
-            inside = pc.and_(inside, pc.less(user_ids, edges[index + 1]))
-        inside = pc.fill_null(inside, False)
-        if index == 0:
-            inside = pc.or_(inside, pc.is_null(user_ids))
-        chunks.append(bronze.filter(inside))
-    return [chunk for chunk in chunks if chunk.num_rows]
+    ends = {int(distinct[np.searchsorted(cumulative, cut)]) + 1 for cut in cuts}
+    edges = sorted({int(distinct[0])} | {end for end in ends if end <= int(distinct[-1])})
+    return [
+        UserRange(low=low, high=high, with_missing_ids=index == 0)
+        for index, (low, high) in enumerate(zip(edges, [*edges[1:], None], strict=True))
+    ]
+
+
+def user_range_chunks(table: pa.Table, chunk_rows: int) -> list[pa.Table]:
+    """``table`` split into the rows of each of its :func:`user_ranges`."""
+    return [user_range.take(table) for user_range in user_ranges(table, chunk_rows)]
+
+
+def by_user_ranges(
+    table: pa.Table, chunk_rows: int, transform: Callable[[pa.Table], Part]
+) -> list[Part]:
+    """``transform`` applied to user-range chunks of ``table``, on every usable core.
+
+    Chunks hold at most ``chunk_rows`` rows, and smaller inputs are split so that each worker
+    gets one (not below ``MIN_CHUNK_ROWS``). A chunk is cut from ``table`` only when a worker
+    takes it up, and freed memory goes back to the system after each one, so the working set
+    is a chunk per worker, not a second copy of the input.
+    """
+    per_worker = -(-table.num_rows // worker_count())
+    chunk_rows = min(chunk_rows, max(per_worker, MIN_CHUNK_ROWS))
+    if table.num_rows <= chunk_rows:
+        return [transform(table)]
+
+    def run(user_range: UserRange) -> Part:
+        part = transform(user_range.take(table))
+        release_unused_memory()
+        return part
+
+    release_unused_memory()  # what the previous stage freed, before the chunks allocate
+    return ordered_map(run, user_ranges(table, chunk_rows))
 
 
 def _build_silver_at_once(bronze: pa.Table, engine: Engine) -> SilverTables:
@@ -122,17 +163,50 @@ def silver_frames(bronze: nw.LazyFrame) -> tuple[nw.LazyFrame, nw.LazyFrame]:
 
 
 def build_gold(silver_table: pa.Table, engine: Engine) -> dict[str, pa.Table]:
-    """The four star-schema tables (SPEC 1.4), keyed by lake path."""
-    tables = gold_frames(engine.from_arrow(silver_table), engine.from_arrow)
+    """The four star-schema tables (SPEC 1.4), keyed by lake path.
+
+    Gold is built in one piece: its tables are projections and one small aggregate of
+    silver, which the engine reads without copying, whereas user-range chunks would copy
+    every silver column (measured: slower and a higher peak, docs/performance.md).
+    """
+    tables = gold_frames(
+        engine.from_arrow(silver_table),
+        engine.from_arrow,
+        silver_ordered=is_ordered_by_user_and_date(silver_table),
+    )
     return {name: engine.to_arrow(table, arrow_schema(name)) for name, table in tables.items()}
 
 
 def gold_frames(
-    silver_frame: nw.LazyFrame, from_arrow: Callable[[pa.Table], nw.LazyFrame]
+    silver_frame: nw.LazyFrame,
+    from_arrow: Callable[[pa.Table], nw.LazyFrame],
+    *,
+    silver_ordered: bool = False,
 ) -> dict[str, nw.LazyFrame]:
-    """The four star-schema tables as sorted lazy frames of ``silver_frame``'s backend."""
+    """The four star-schema tables as sorted lazy frames of ``silver_frame``'s backend.
+
+    ``silver_ordered`` says that silver's rows are known to be in (user_id, date) order, as
+    :func:`build_silver` writes them: the user-day projections are then in order already
+    and are not sorted again (a sort copies every column of the largest gold tables).
+    """
     tables = gold.gold_tables(silver_frame, from_arrow)
-    return {name: table.sort(*GOLD_SORT_KEYS[name]) for name, table in tables.items()}
+    return {
+        name: table
+        if silver_ordered and name in USER_DAY_TABLES
+        else table.sort(*GOLD_SORT_KEYS[name])
+        for name, table in tables.items()
+    }
+
+
+def is_ordered_by_user_and_date(table: pa.Table) -> bool:
+    """Whether every row's (user_id, date) is greater than the previous row's."""
+    user_ids, dates = table.column("user_id"), table.column("date")
+    if table.num_rows < 2 or user_ids.null_count or dates.null_count:
+        return table.num_rows < 2
+    user_id = user_ids.to_numpy()
+    day = dates.cast(pa.int32()).to_numpy()
+    next_user = np.diff(user_id)
+    return bool(np.all((next_user > 0) | ((next_user == 0) & (np.diff(day) > 0))))
 
 
 GOLD_SORT_KEYS: dict[str, tuple[str, ...]] = {
@@ -141,3 +215,6 @@ GOLD_SORT_KEYS: dict[str, tuple[str, ...]] = {
     "gold/dim_activity": ("user_id", "date_key"),
     "gold/fact_daily": ("user_id", "date_key"),
 }
+USER_DAY_TABLES = ("gold/dim_activity", "gold/fact_daily")
+"""Projections of silver at grain user-day: (user_id, date) order is their sort order,
+because ``date_key`` (yyyymmdd) grows with ``date``."""

@@ -6,13 +6,21 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
 from fitness_platform.datagen import generate_tracker_files
 from fitness_platform.engine.pandas_engine import PANDAS_ENGINE
 from fitness_platform.tracker.bronze import parse_tracker_csv
-from fitness_platform.tracker.pipeline import build_silver, combine_bronze, user_range_chunks
+from fitness_platform.tracker.pipeline import (
+    build_gold,
+    build_silver,
+    combine_bronze,
+    is_ordered_by_user_and_date,
+    user_range_chunks,
+)
 from fitness_platform.tracker.schema import RAW_COLUMNS
 
 NOW = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
@@ -64,3 +72,39 @@ def test_bronze_parsed_in_slices_equals_one_pass(
     assert sliced.rows.equals(one_pass.rows)
     assert sliced.rejects.equals(one_pass.rejects)
     assert sliced.data_records == one_pass.data_records
+
+
+def test_gold_is_the_same_from_ordered_and_from_shuffled_silver(tmp_path: Path) -> None:
+    """Gold skips re-sorting only when silver is in (user_id, date) order; from rows in any
+    other order it sorts, and both give the same tables."""
+    generate_tracker_files(tmp_path, users=12, days=50, seed=3)
+    parsed = [
+        parse_tracker_csv(p.read_bytes(), source_file=p.name, modified_at=NOW, ingested_at=NOW)
+        for p in sorted(tmp_path.glob("*.csv"))
+    ]
+    silver = build_silver(combine_bronze(parsed)[0], PANDAS_ENGINE).daily_activity
+    shuffled = silver.take(pa.array(np.random.default_rng(5).permutation(silver.num_rows)))
+    assert is_ordered_by_user_and_date(silver)
+    assert not is_ordered_by_user_and_date(shuffled)
+
+    from_ordered = build_gold(silver, PANDAS_ENGINE)
+    from_shuffled = build_gold(shuffled, PANDAS_ENGINE)
+
+    for name, table in from_ordered.items():
+        assert table.equals(from_shuffled[name]), name
+    fact = from_ordered["gold/fact_daily"]
+    keys = list(zip(fact["user_id"].to_pylist(), fact["date_key"].to_pylist(), strict=True))
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+
+
+def test_order_check_needs_strictly_increasing_user_day_keys() -> None:
+    def table(users: list[int | None], days: list[int | None]) -> pa.Table:
+        dates = [None if d is None else dt.date(2024, 1, 1) + dt.timedelta(days=d) for d in days]
+        return pa.table({"user_id": pa.array(users, pa.int64()), "date": pa.array(dates)})
+
+    assert is_ordered_by_user_and_date(table([1, 1, 2], [0, 1, 0]))
+    assert is_ordered_by_user_and_date(table([], []))
+    assert not is_ordered_by_user_and_date(table([1, 1], [0, 0]))  # a repeated key
+    assert not is_ordered_by_user_and_date(table([2, 1], [0, 1]))
+    assert not is_ordered_by_user_and_date(table([1, 1], [1, 0]))
+    assert not is_ordered_by_user_and_date(table([1, None], [0, 1]))
