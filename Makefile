@@ -9,7 +9,7 @@ export SPARK_LOCAL_IP ?= 127.0.0.1
 export FITNESS_LOCAL_ROOT ?= $(CURDIR)/data
 RAW := $(or $(FITNESS_RAW_PATH),$(FITNESS_LOCAL_ROOT)/raw)
 
-.PHONY: env run dev test lint bench audit clean
+.PHONY: env run dev test lint bench bench-quick audit clean
 
 $(STAMP): pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -41,7 +41,12 @@ test: env ## lint, then the whole test suite
 lint: env
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-bench: env ## benchmark bronze->gold (see docs/performance.md)
+bench: env ## the three shapes of docs/performance.md, median of 3 (about 15 min)
+	$(BIN)/fitness-platform bench --users 1000 --days 365 --repeat 3
+	$(BIN)/fitness-platform bench --users 10000 --days 365 --repeat 3 --no-dagster
+	$(BIN)/fitness-platform bench --users 30000 --days 365 --repeat 3 --no-dagster
+
+bench-quick: env ## one run of the reference shape (365,000 rows), with the Dagster run
 	$(BIN)/fitness-platform bench
 
 audit: env ## pip-audit against the lock file (needs the network for vulnerability data)
