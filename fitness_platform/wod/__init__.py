@@ -7,4 +7,7 @@ No Dagster here. The modules are called from thin assets:
 - :mod:`fitness_platform.wod.parser`: post HTML -> one session record per (date, session).
 - :mod:`fitness_platform.wod.weekly`: weekly gold summaries and the silver/gold file keys.
 - :mod:`fitness_platform.wod.dynamo_items`: session records <-> DynamoDB items.
+- :mod:`fitness_platform.wod.tables`: Arrow schemas of the session and weekly tables.
+- :mod:`fitness_platform.wod.quality`: the rules behind the WOD asset checks.
+- :mod:`fitness_platform.wod.files`: JSON Lines / Markdown files kept in step with the data.
 """

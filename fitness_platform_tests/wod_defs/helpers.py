@@ -9,11 +9,11 @@ import dagster as dg
 from fitness_platform.aws.dynamodb import scan_all
 from fitness_platform.aws.session import boto3_client
 from fitness_platform.definitions import build_definitions
-from fitness_platform.defs.wod.tables import session_records
 from fitness_platform.settings import Settings, load_settings
 from fitness_platform.storage.lake import Lake
 from fitness_platform.storage.parquet import read_table
 from fitness_platform.wod.dynamo_items import item_to_record
+from fitness_platform.wod.tables import session_records
 from fitness_platform_tests.support.aws import REGION
 from fitness_platform_tests.wod_defs.weeks import WEEKS
 

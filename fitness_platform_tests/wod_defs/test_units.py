@@ -6,19 +6,19 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from fitness_platform.defs.wod import quality
-from fitness_platform.defs.wod.files import sync_files
 from fitness_platform.defs.wod.notify import format_summary
-from fitness_platform.defs.wod.tables import (
+from fitness_platform.settings import SettingsError, load_settings
+from fitness_platform.storage.lake import Lake
+from fitness_platform.wod import quality
+from fitness_platform.wod.files import sync_files
+from fitness_platform.wod.parser import parse_posts
+from fitness_platform.wod.tables import (
     SESSIONS_SCHEMA,
     WEEKLY_SCHEMA,
     session_records,
     sessions_table,
     weekly_table,
 )
-from fitness_platform.settings import SettingsError, load_settings
-from fitness_platform.storage.lake import Lake
-from fitness_platform.wod.parser import parse_posts
 from fitness_platform.wod.weekly import weekly_summaries
 from fitness_platform_tests.wod_defs.weeks import week_posts
 

@@ -7,8 +7,8 @@ from fitness_platform import plots
 from fitness_platform.defs.metadata import table_metadata
 from fitness_platform.defs.resources import LakeResource
 from fitness_platform.defs.wod.common import EXTERNAL_RETRY, GROUP, OWNERS, SESSIONS, WEEKLY
-from fitness_platform.defs.wod.files import sync_files
-from fitness_platform.defs.wod.tables import WEEKLY_DESCRIPTIONS, session_records, weekly_table
+from fitness_platform.wod.files import sync_files
+from fitness_platform.wod.tables import WEEKLY_DESCRIPTIONS, session_records, weekly_table
 from fitness_platform.wod.weekly import WEEKLY_PREFIX, weekly_summaries, weekly_to_json
 
 

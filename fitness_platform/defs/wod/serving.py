@@ -11,13 +11,13 @@ from fitness_platform.defs.wod.common import (
     SESSIONS,
     SESSIONS_DYNAMODB,
 )
-from fitness_platform.defs.wod.tables import session_records
 from fitness_platform.wod.dynamo_items import (
     KEY_ATTRIBUTES,
     TABLE_PREFIX,
     DynamoItemError,
     record_to_item,
 )
+from fitness_platform.wod.tables import session_records
 
 
 @dg.asset(

@@ -9,7 +9,6 @@ import pyarrow as pa
 
 from fitness_platform.defs.metadata import markdown_preview, table_metadata
 from fitness_platform.defs.resources import LakeResource
-from fitness_platform.defs.wod import quality
 from fitness_platform.defs.wod.common import (
     EXTERNAL_RETRY,
     GROUP,
@@ -18,10 +17,11 @@ from fitness_platform.defs.wod.common import (
     SAMPLE_ROWS,
     SESSIONS,
 )
-from fitness_platform.defs.wod.files import sync_files
-from fitness_platform.defs.wod.tables import SESSION_DESCRIPTIONS, sessions_table
+from fitness_platform.wod import quality
 from fitness_platform.wod.bronze import read_stored_posts
+from fitness_platform.wod.files import sync_files
 from fitness_platform.wod.parser import REST_DAY, parse_posts
+from fitness_platform.wod.tables import SESSION_DESCRIPTIONS, sessions_table
 from fitness_platform.wod.weekly import (
     SESSIONS_PREFIX,
     group_by_week,
