@@ -160,7 +160,7 @@ def run_stages(csv_path: Path, engine_name: str, stages: tuple[str, ...]) -> lis
     del parsed  # shares its buffers with ``bronze``
     if "silver" in stages or "gold" in stages:
         with measure("silver", bronze.num_rows, results):
-            silver = build_silver(bronze, engine)
+            silver = build_silver(bronze, engine, compact=True)  # as the silver asset does
     # Gold is its own step in the pipeline and never sees bronze: neither does it here.
     del bronze
     release_unused_memory()

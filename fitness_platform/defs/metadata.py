@@ -26,7 +26,8 @@ def column_schema(
         columns=[
             dg.TableColumn(
                 name=f.name,
-                type=str(f.type),
+                # Dictionary-encoded strings exist in memory only; files store the values.
+                type=str(f.type.value_type if pa.types.is_dictionary(f.type) else f.type),
                 description=described.get(f.name),
             )
             for f in schema

@@ -16,12 +16,16 @@ from fitness_platform.memory import release_unused_memory
 from fitness_platform.parallel import ordered_map, worker_count
 from fitness_platform.tracker import gold, silver
 from fitness_platform.tracker.bronze import ParsedFile, bronze_rejects_schema, bronze_schema
-from fitness_platform.tracker.schema import arrow_schema
+from fitness_platform.tracker.schema import arrow_schema, compact_strings
 
 
 @dataclass(frozen=True)
 class SilverTables:
-    """``silver/daily_activity``, ``silver/fitness_rejects`` and step-1 counts."""
+    """``silver/daily_activity``, ``silver/fitness_rejects`` and step-1 counts.
+
+    Both tables have the SPEC 1.6 types, except that ``daily_activity`` may hold
+    dictionary-encoded strings in memory (``build_silver(..., compact=True)``).
+    """
 
     daily_activity: pa.Table
     rejects: pa.Table
@@ -46,7 +50,11 @@ MIN_CHUNK_ROWS = 100_000
 
 
 def build_silver(
-    bronze: pa.Table, engine: Engine, chunk_rows: int | None = DEFAULT_CHUNK_ROWS
+    bronze: pa.Table,
+    engine: Engine,
+    chunk_rows: int | None = DEFAULT_CHUNK_ROWS,
+    *,
+    compact: bool = False,
 ) -> SilverTables:
     """Clean bronze rows and compute every silver feature (SPEC 1.3).
 
@@ -55,10 +63,18 @@ def build_silver(
     ranges of user ids give exactly the same tables, already in (user_id, date) order, with
     a fraction of the working memory. Chunks run on every usable core (``FITNESS_THREADS``),
     and smaller inputs are split so no core idles. Spark partitions the data itself.
+
+    With ``compact``, ``daily_activity``'s low-cardinality strings are dictionary-encoded as
+    each chunk finishes (:func:`~fitness_platform.tracker.schema.compact_strings`): same
+    values, less memory while the table is held; written files keep the SPEC's strings.
     """
+
+    def transform(chunk: pa.Table) -> SilverTables:
+        return _build_silver_at_once(chunk, engine, compact=compact)
+
     if engine.name == "spark" or chunk_rows is None:
-        return _build_silver_at_once(bronze, engine)
-    parts = by_user_ranges(bronze, chunk_rows, lambda chunk: _build_silver_at_once(chunk, engine))
+        return transform(bronze)
+    parts = by_user_ranges(bronze, chunk_rows, transform)
     if len(parts) == 1:
         return parts[0]
     negatives = {
@@ -142,11 +158,12 @@ def by_user_ranges(
     return ordered_map(run, user_ranges(table, chunk_rows))
 
 
-def _build_silver_at_once(bronze: pa.Table, engine: Engine) -> SilverTables:
+def _build_silver_at_once(bronze: pa.Table, engine: Engine, *, compact: bool) -> SilverTables:
     frame = engine.from_arrow(bronze)
     features, rejects = silver_frames(frame)
+    daily_activity = engine.to_arrow(features, arrow_schema("silver/daily_activity"))
     return SilverTables(
-        daily_activity=engine.to_arrow(features, arrow_schema("silver/daily_activity")),
+        daily_activity=compact_strings(daily_activity) if compact else daily_activity,
         rejects=engine.to_arrow(rejects, arrow_schema("silver/fitness_rejects")),
         negatives_zeroed=silver.negative_counts(frame),
     )

@@ -20,7 +20,7 @@ from upath import UPath
 from fitness_platform.storage.io_manager import ParquetIOManager
 from fitness_platform.storage.lake import Lake, s3_storage_options
 from fitness_platform.storage.parquet import TableWriteError, table_to_parquet_bytes, write_table
-from fitness_platform.tracker.schema import arrow_schema
+from fitness_platform.tracker.schema import arrow_schema, compact_strings
 
 SILVER = ["silver", "daily_activity"]
 BRONZE = ["bronze", "fitness_logs"]
@@ -136,6 +136,23 @@ def test_unpartitioned_table_round_trip_keeps_spec_types(store: Store) -> None:
     assert stored.remove_metadata() == arrow_schema("silver/daily_activity")
     assert seen["silver"].equals(typed("silver/daily_activity", source))
     assert seen["silver"].column("yesterday_stress").null_count == 3
+
+
+def test_dictionary_encoded_strings_are_stored_as_plain_strings(store: Store) -> None:
+    """The silver asset holds compact strings in memory; files keep the SPEC's strings."""
+    plain = sample("silver/daily_activity", 4, gender="F", _source_file="a.csv")
+    source = compact_strings(plain)
+    assert pa.types.is_dictionary(source.schema.field("gender").type)
+    seen: dict[str, pa.Table] = {}
+
+    result = dg.materialize(
+        list(silver_assets(source, seen)), resources={"io_manager": store.io_manager()}
+    )
+
+    assert result.success
+    stored = store.stored_schema("silver/daily_activity.parquet")
+    assert stored.remove_metadata() == arrow_schema("silver/daily_activity")
+    assert seen["silver"].equals(typed("silver/daily_activity", plain))
 
 
 def test_partitions_are_files_and_load_as_one_table(
