@@ -41,7 +41,7 @@ test: env ## lint, then the whole test suite
 lint: env
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-bench: env ## the three shapes of docs/performance.md, median of 3 (about 15 min)
+bench: env ## the three shapes of docs/performance.md, median of 3 (about 6 min on 2 cores)
 	$(BIN)/fitness-platform bench --users 1000 --days 365 --repeat 3
 	$(BIN)/fitness-platform bench --users 10000 --days 365 --repeat 3 --no-dagster
 	$(BIN)/fitness-platform bench --users 30000 --days 365 --repeat 3 --no-dagster
