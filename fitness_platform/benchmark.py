@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +28,8 @@ import psutil
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+
+from fitness_platform.parallel import usable_cpus
 
 STAGES = ("bronze", "silver", "gold")
 RESULTS_DIR = Path("bench/results")
@@ -136,14 +138,16 @@ def cached_sample(users: int, days: int, seed: int = 7) -> Path:
     return next(p for p in sorted(folder.glob("*.csv")))
 
 
-def run_stages(csv_path: Path, engine_name: str, stages: tuple[str, ...]) -> list[Measurement]:
+def run_stages(
+    csv_path: Path, engine_name: str, stages: tuple[str, ...], threads: int | None = None
+) -> list[Measurement]:
     """Run bronze -> silver -> gold once in this process and time each stage."""
     from fitness_platform.engine.pandas_engine import PANDAS_ENGINE
     from fitness_platform.memory import release_unused_memory
     from fitness_platform.tracker.bronze import parse_tracker_csv
     from fitness_platform.tracker.pipeline import build_gold, build_silver, combine_bronze
 
-    engine = PANDAS_ENGINE
+    engine = replace(PANDAS_ENGINE, workers=threads)
     if engine_name == "spark":
         from fitness_platform.engine.spark_engine import spark_engine, start_spark
 
@@ -153,7 +157,11 @@ def run_stages(csv_path: Path, engine_name: str, stages: tuple[str, ...]) -> lis
     with measure("bronze", 0, results):
         # The raw bytes live only inside the call, as in the bronze asset (one file at a time).
         parsed = parse_tracker_csv(
-            csv_path.read_bytes(), source_file=csv_path.name, modified_at=now, ingested_at=now
+            csv_path.read_bytes(),
+            source_file=csv_path.name,
+            modified_at=now,
+            ingested_at=now,
+            workers=threads,
         )
         bronze, _ = combine_bronze([parsed])
     records = results[-1].rows = parsed.data_records
@@ -210,7 +218,7 @@ def run_floor(csv_path: Path) -> list[Measurement]:
     return results
 
 
-def run_dagster(csv_path: Path, engine_name: str) -> Measurement:
+def run_dagster(csv_path: Path, engine_name: str, threads: int | None = None) -> Measurement:
     """``fitness-platform run`` end to end in a fresh lake: process start to exit."""
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "raw"
@@ -225,6 +233,8 @@ def run_dagster(csv_path: Path, engine_name: str) -> Measurement:
             "FITNESS_ENGINE": engine_name,
             "FITNESS_STORAGE_MODE": "local",
         }
+        if threads is not None:
+            env["FITNESS_THREADS"] = str(threads)
         env.pop("DAGSTER_HOME", None)
         command = [sys.executable, "-m", "fitness_platform.cli", "run", "--no-ml"]
         results: list[Measurement] = []
@@ -279,6 +289,7 @@ def run_benchmark(
     repeat: int = 1,
     dagster: bool = True,
     echo: Callable[[str], None] = print,
+    threads: int | None = None,
 ) -> BenchReport:
     """Generate (cached) data, then measure the floor, the stages and the Dagster run."""
     echo(f"bench: {users:,} users x {days} days, engine {engine}, {repeat} repeat(s)")
@@ -290,6 +301,7 @@ def run_benchmark(
         rows=0,
         machine={
             "cpus": str(os.cpu_count()),
+            "threads": str(threads or usable_cpus()),
             "memory_gb": f"{psutil.virtual_memory().total / 2**30:.0f}",
             "python": platform.python_version(),
         },
@@ -298,10 +310,10 @@ def run_benchmark(
         echo(f"  floor {i + 1}/{repeat} ...")
         report.floor.extend(run_floor(csv_path))
         echo(f"  stages {i + 1}/{repeat} ...")
-        report.repeats.append(run_stages(csv_path, engine, stages))
+        report.repeats.append(run_stages(csv_path, engine, stages, threads))
         if dagster:
             echo(f"  fitness-platform run {i + 1}/{repeat} ...")
-            report.dagster.append(run_dagster(csv_path, engine))
+            report.dagster.append(run_dagster(csv_path, engine, threads))
     report.rows = report.repeats[0][0].rows
     for m in report.dagster:
         m.rows = report.rows
@@ -330,6 +342,13 @@ def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads of the pandas engine and the parser (default: FITNESS_THREADS, else "
+        "one per usable CPU)",
+    )
+    parser.add_argument(
         "--no-dagster",
         action="store_true",
         help="skip the end-to-end fitness-platform run measurement",
@@ -344,8 +363,20 @@ def run_bench_command(args: argparse.Namespace) -> int:
     if unknown:
         print(f"unknown stage(s) {unknown}; allowed: {', '.join(STAGES)}", file=sys.stderr)
         return 2
+    if args.threads is not None and args.threads < 1:
+        print(f"--threads must be a positive integer, got {args.threads}", file=sys.stderr)
+        return 2
+    from fitness_platform.settings import load_settings
+
+    threads = args.threads if args.threads is not None else load_settings().threads
     report = run_benchmark(
-        args.users, args.days, args.engine, stages, args.repeat, dagster=not args.no_dagster
+        args.users,
+        args.days,
+        args.engine,
+        stages,
+        args.repeat,
+        dagster=not args.no_dagster,
+        threads=threads,
     )
     json_path, md_path = write_report(report, args.out)
     print(markdown(report))

@@ -34,8 +34,11 @@ def build_resources(settings: Settings) -> dict[str, object]:
             events_queue_url=settings.s3_events_queue_url,
             max_row_kb=settings.max_row_kb,
             max_file_mb=settings.max_file_mb,
+            threads=settings.threads,
         ),
-        "engine": EngineResource(name=settings.engine, spark_master=settings.spark_master),
+        "engine": EngineResource(
+            name=settings.engine, spark_master=settings.spark_master, threads=settings.threads
+        ),
         "alerts": SNSAlertsResource(
             topic_arn=settings.alert_topic_arn,
             region_name=settings.aws_region,

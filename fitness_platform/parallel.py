@@ -3,7 +3,8 @@
 Parsing bronze slices and cleaning user-range chunks of silver spend their time in Arrow,
 NumPy and pandas kernels, which release the GIL: threads share the input tables without
 copying them and keep both cores of a small machine busy. Results keep the input order, so
-the output is byte-for-byte the one of a sequential loop.
+the output is byte-for-byte the one of a sequential loop. How many threads is a setting
+(``FITNESS_THREADS``, read by ``settings.py``) that callers pass down as ``workers``.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from typing import TypeVar
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-THREADS_VARIABLE = "FITNESS_THREADS"
-
 
 def usable_cpus() -> int:
     """CPUs this process may run on (its affinity mask, not the machine's total)."""
@@ -28,23 +27,15 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def worker_count() -> int:
-    """``FITNESS_THREADS`` when set (``1`` runs everything in the calling thread), else one
-    per usable CPU."""
-    configured = os.environ.get(THREADS_VARIABLE, "").strip()
-    if not configured:
-        return usable_cpus()
-    if not configured.isdigit() or int(configured) < 1:
-        raise ValueError(f"{THREADS_VARIABLE} must be a positive integer, got {configured!r}")
-    return int(configured)
+def ordered_map(
+    function: Callable[[Item], Result], items: Sequence[Item], workers: int | None = None
+) -> list[Result]:
+    """``[function(item) for item in items]``, computed by up to ``workers`` threads.
 
-
-def ordered_map(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
-    """``[function(item) for item in items]``, computed by up to :func:`worker_count` threads.
-
-    The first exception raised by ``function`` propagates unchanged.
+    ``workers`` None means one per usable CPU; 1 runs everything in the calling thread. The
+    first exception raised by ``function`` propagates unchanged.
     """
-    workers = min(worker_count(), len(items))
+    workers = min(workers or usable_cpus(), len(items))
     if workers <= 1:
         return [function(item) for item in items]
     _silence_pandas_copy_warning()

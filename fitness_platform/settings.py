@@ -74,6 +74,8 @@ class Settings:
         raw_path: Where raw tracker files land (``FITNESS_RAW_PATH``, default ``<root>/raw/``).
         engine: ``pandas`` (default) or ``spark`` (``FITNESS_ENGINE``).
         spark_master: Spark master URL (``FITNESS_SPARK_MASTER``, default ``local[*]``).
+        threads: Threads of the pandas engine and the bronze parser (``FITNESS_THREADS``);
+            None (the default) uses one per usable CPU, 1 runs sequentially.
         stage: Suffix of AWS resource names (``FITNESS_STAGE``, default ``dev``).
         max_row_kb: Longest accepted raw record in KiB (``FITNESS_MAX_ROW_KB``, default 64).
         max_file_mb: Largest accepted raw file in MiB (``FITNESS_MAX_FILE_MB``, default 512).
@@ -109,6 +111,7 @@ class Settings:
     raw_path: str = ""
     engine: str = "pandas"
     spark_master: str = "local[*]"
+    threads: int | None = None
     stage: str = "dev"
     max_row_kb: int = 64
     max_file_mb: int = 512
@@ -321,9 +324,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             f"FITNESS_STAGE={stage!r} is not valid; allowed values: letters, digits and '-'"
         )
-    # Read where the work is split (fitness_platform.parallel); checked here so a bad value
-    # fails when the definitions load, not in the middle of a run.
-    _positive_int(env, "FITNESS_THREADS", 1)
     return Settings(
         storage_mode=storage_mode,
         local_root=(env.get("FITNESS_LOCAL_ROOT") or "./data").strip(),
@@ -334,6 +334,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raw_path=(env.get("FITNESS_RAW_PATH") or "").strip().rstrip("/"),
         engine=_choice(env, "FITNESS_ENGINE", ENGINES, "pandas"),
         spark_master=(env.get("FITNESS_SPARK_MASTER") or "local[*]").strip(),
+        threads=_positive_int(env, "FITNESS_THREADS", 0) or None,
         stage=stage,
         max_row_kb=_positive_int(env, "FITNESS_MAX_ROW_KB", 64),
         max_file_mb=_positive_int(env, "FITNESS_MAX_FILE_MB", 512),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,8 @@ class TrackerIngestResource(dg.ConfigurableResource):
     """SQS queue of S3 event notifications; when set the S3 sensor reads it instead of listing."""
     max_row_kb: int = 64
     max_file_mb: int = 512
+    threads: int | None = None
+    """Threads typing the slices of a large file; None: one per usable CPU."""
 
     def raw_lake(self) -> Lake:
         """The drop folder or S3 raw prefix as a :class:`Lake`."""
@@ -60,6 +63,8 @@ class EngineResource(dg.ConfigurableResource):
 
     name: str = "pandas"
     spark_master: str = "local[*]"
+    threads: int | None = None
+    """Threads of the pandas engine for user-range chunks; None: one per usable CPU."""
     spark_conf: dict[str, str] = Field(default_factory=dict)
     """Extra Spark settings (for example executor memory on a cluster); they win over ours."""
 
@@ -86,7 +91,7 @@ class EngineResource(dg.ConfigurableResource):
             # depend on (UTC, Arrow, Parquet timestamps).
             apply_runtime_settings(session)
             return spark_engine(session)
-        return PANDAS_ENGINE
+        return replace(PANDAS_ENGINE, workers=self.threads)
 
     def engine(self) -> Engine:
         """The configured engine."""

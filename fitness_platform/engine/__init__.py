@@ -21,8 +21,11 @@ class Engine:
         name: ``pandas`` or ``spark``.
         from_arrow: Arrow table -> LazyFrame of this backend.
         to_arrow: LazyFrame -> Arrow table with exactly the given schema (SPEC 1.6 types).
+        workers: threads for independent chunks (``FITNESS_THREADS``); None: every CPU.
     """
 
     name: str
     from_arrow: Callable[[pa.Table], nw.LazyFrame]
     to_arrow: Callable[[nw.LazyFrame, pa.Schema], pa.Table]
+    workers: int | None = None
+    """Threads an in-process engine may use for independent chunks; None: one per usable CPU."""

@@ -155,9 +155,15 @@ def spark_schema(schema: pa.Schema) -> st.StructType:
 
 
 def _normalised(table: pa.Table) -> pa.Table:
-    """The table with UTC microsecond timestamps and plain strings, as Spark ingests them."""
+    """The table with UTC microsecond timestamps and plain strings, as Spark ingests them.
+
+    Dictionary-encoded strings (compact silver, ``build_silver(..., compact=True)``) become
+    plain strings: Spark has no dictionary type.
+    """
     fields = []
     for field in table.schema:
+        if pa.types.is_dictionary(field.type):
+            field = field.with_type(field.type.value_type)
         if pa.types.is_timestamp(field.type) and field.type.tz is not None:
             # The same instants, spelled the one way Spark ingests without guessing a zone.
             fields.append(field.with_type(pa.timestamp("us", tz="UTC")))

@@ -176,6 +176,7 @@ def parse_tracker_csv(
     modified_at: datetime,
     ingested_at: datetime,
     max_row_kb: int = DEFAULT_MAX_ROW_KB,
+    workers: int | None = None,
 ) -> ParsedFile:
     """Parse one raw tracker CSV into typed bronze rows and rejects (SPEC 1.2).
 
@@ -186,6 +187,7 @@ def parse_tracker_csv(
         ingested_at: The run's start (UTC); becomes ``_ingested_at``.
         max_row_kb: Records whose UTF-8 text is longer than this many KiB are rejected
             as ``row_too_long``.
+        workers: Threads typing slices of a large file at once; None: one per usable CPU.
 
     Returns:
         The parsed file. A file-level fault yields no rows and one reject row.
@@ -232,6 +234,7 @@ def parse_tracker_csv(
             first_number=start + 1,
         ),
         range(0, len(raw_records), BATCH_ROWS),
+        workers,
     )
     rows = pa.concat_tables([part[0] for part in parts])
     rejects = pa.concat_tables([part[1] for part in parts]).sort_by("_row_number")

@@ -159,6 +159,7 @@ def ingest_raw_file(
     ingested_at: datetime,
     max_row_kb: int,
     max_file_mb: int,
+    workers: int | None = None,
 ) -> ParsedFile:
     """Read and parse one raw file; an oversize file is refused before it is read."""
     limit = max_file_mb * 1024 * 1024
@@ -171,4 +172,5 @@ def ingest_raw_file(
         modified_at=raw.modified_at,
         ingested_at=ingested_at,
         max_row_kb=max_row_kb,
+        workers=workers,
     )

@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 
 from fitness_platform.engine import Engine
 from fitness_platform.memory import release_unused_memory
-from fitness_platform.parallel import ordered_map, worker_count
+from fitness_platform.parallel import ordered_map, usable_cpus
 from fitness_platform.tracker import gold, silver
 from fitness_platform.tracker.bronze import ParsedFile, bronze_rejects_schema, bronze_schema
 from fitness_platform.tracker.schema import arrow_schema, compact_strings
@@ -61,8 +61,9 @@ def build_silver(
     In-process engines transform at most ``chunk_rows`` bronze rows at once: every rule
     (windows, lags, the duplicate winner) looks at one user's rows only, so contiguous
     ranges of user ids give exactly the same tables, already in (user_id, date) order, with
-    a fraction of the working memory. Chunks run on every usable core (``FITNESS_THREADS``),
-    and smaller inputs are split so no core idles. Spark partitions the data itself.
+    a fraction of the working memory. Chunks run on ``engine.workers`` threads (every usable
+    core by default), and smaller inputs are split so no core idles. Spark partitions the
+    data itself.
 
     With ``compact``, ``daily_activity``'s low-cardinality strings are dictionary-encoded as
     each chunk finishes (:func:`~fitness_platform.tracker.schema.compact_strings`): same
@@ -74,7 +75,7 @@ def build_silver(
 
     if engine.name == "spark" or chunk_rows is None:
         return transform(bronze)
-    parts = by_user_ranges(bronze, chunk_rows, transform)
+    parts = by_user_ranges(bronze, chunk_rows, transform, workers=engine.workers)
     if len(parts) == 1:
         return parts[0]
     negatives = {
@@ -135,16 +136,21 @@ def user_range_chunks(table: pa.Table, chunk_rows: int) -> list[pa.Table]:
 
 
 def by_user_ranges(
-    table: pa.Table, chunk_rows: int, transform: Callable[[pa.Table], Part]
+    table: pa.Table,
+    chunk_rows: int,
+    transform: Callable[[pa.Table], Part],
+    workers: int | None = None,
 ) -> list[Part]:
-    """``transform`` applied to user-range chunks of ``table``, on every usable core.
+    """``transform`` applied to user-range chunks of ``table`` by ``workers`` threads (None:
+    one per usable CPU).
 
     Chunks hold at most ``chunk_rows`` rows, and smaller inputs are split so that each worker
     gets one (not below ``MIN_CHUNK_ROWS``). A chunk is cut from ``table`` only when a worker
     takes it up, and freed memory goes back to the system after each one, so the working set
     is a chunk per worker, not a second copy of the input.
     """
-    per_worker = -(-table.num_rows // worker_count())
+    workers = workers or usable_cpus()
+    per_worker = -(-table.num_rows // workers)
     chunk_rows = min(chunk_rows, max(per_worker, MIN_CHUNK_ROWS))
     if table.num_rows <= chunk_rows:
         return [transform(table)]
@@ -155,7 +161,7 @@ def by_user_ranges(
         return part
 
     release_unused_memory()  # what the previous stage freed, before the chunks allocate
-    return ordered_map(run, user_ranges(table, chunk_rows))
+    return ordered_map(run, user_ranges(table, chunk_rows), workers)
 
 
 def _build_silver_at_once(bronze: pa.Table, engine: Engine, *, compact: bool) -> SilverTables:
@@ -189,7 +195,8 @@ def build_gold(silver_table: pa.Table, engine: Engine) -> dict[str, pa.Table]:
     tables = gold_frames(
         engine.from_arrow(silver_table),
         engine.from_arrow,
-        silver_ordered=is_ordered_by_user_and_date(silver_table),
+        # Only an in-process engine keeps row order through a projection; Spark may not.
+        silver_ordered=engine.name != "spark" and is_ordered_by_user_and_date(silver_table),
     )
     return {name: engine.to_arrow(table, arrow_schema(name)) for name, table in tables.items()}
 

@@ -1,9 +1,10 @@
 """Silver built in user-range chunks, and bronze typed in slices, equal one pass, whether the
-pieces run in one thread or in several at once (``FITNESS_THREADS``)."""
+pieces run in one thread or in several at once (``workers``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -24,14 +25,11 @@ from fitness_platform.tracker.pipeline import (
 from fitness_platform.tracker.schema import RAW_COLUMNS
 
 NOW = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
-THREADS = pytest.mark.parametrize("threads", ["1", "4"])
+THREADS = pytest.mark.parametrize("workers", [1, 4])
 
 
 @THREADS
-def test_chunked_silver_equals_silver_at_once(
-    tmp_path: Path, threads: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("FITNESS_THREADS", threads)
+def test_chunked_silver_equals_silver_at_once(tmp_path: Path, workers: int) -> None:
     generate_tracker_files(tmp_path, users=40, days=80, seed=9, files=2)
     # One row without a user_id: it must be rejected as missing_key in exactly one chunk.
     (tmp_path / "z_extra.csv").write_text(
@@ -49,7 +47,7 @@ def test_chunked_silver_equals_silver_at_once(
     assert all(a.isdisjoint(b) for i, a in enumerate(owners) for b in owners[i + 1 :])
 
     whole = build_silver(bronze, PANDAS_ENGINE, chunk_rows=None)
-    chunked = build_silver(bronze, PANDAS_ENGINE, chunk_rows=700)
+    chunked = build_silver(bronze, replace(PANDAS_ENGINE, workers=workers), chunk_rows=700)
     assert chunked.daily_activity.equals(whole.daily_activity)
     assert chunked.rejects.equals(whole.rejects)
     assert chunked.negatives_zeroed == whole.negatives_zeroed
@@ -58,16 +56,17 @@ def test_chunked_silver_equals_silver_at_once(
 
 @THREADS
 def test_bronze_parsed_in_slices_equals_one_pass(
-    tmp_path: Path, threads: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from fitness_platform.tracker import bronze
 
-    monkeypatch.setenv("FITNESS_THREADS", threads)
     generate_tracker_files(tmp_path, users=30, days=40, seed=4)
     data = next(tmp_path.glob("*.csv")).read_bytes()
     one_pass = parse_tracker_csv(data, source_file="f.csv", modified_at=NOW, ingested_at=NOW)
     monkeypatch.setattr(bronze, "BATCH_ROWS", 97)
-    sliced = parse_tracker_csv(data, source_file="f.csv", modified_at=NOW, ingested_at=NOW)
+    sliced = parse_tracker_csv(
+        data, source_file="f.csv", modified_at=NOW, ingested_at=NOW, workers=workers
+    )
     assert one_pass.rejects.num_rows > 0
     assert sliced.rows.equals(one_pass.rows)
     assert sliced.rejects.equals(one_pass.rejects)

@@ -92,6 +92,7 @@ def bronze_tracker_files(
             ingested_at=ingested_at,
             max_row_kb=ingest.max_row_kb,
             max_file_mb=ingest.max_file_mb,
+            workers=ingest.threads,
         )
         rows[key], rejects[key] = parsed.rows, parsed.rejects
         reasons.update(parsed.rejects.column("reason").to_pylist())
