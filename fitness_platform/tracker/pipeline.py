@@ -130,11 +130,6 @@ def user_ranges(table: pa.Table, chunk_rows: int) -> list[UserRange]:
     ]
 
 
-def user_range_chunks(table: pa.Table, chunk_rows: int) -> list[pa.Table]:
-    """``table`` split into the rows of each of its :func:`user_ranges`."""
-    return [user_range.take(table) for user_range in user_ranges(table, chunk_rows)]
-
-
 def by_user_ranges(
     table: pa.Table,
     chunk_rows: int,

@@ -20,7 +20,7 @@ from fitness_platform.tracker.pipeline import (
     build_silver,
     combine_bronze,
     is_ordered_by_user_and_date,
-    user_range_chunks,
+    user_ranges,
 )
 from fitness_platform.tracker.schema import RAW_COLUMNS
 
@@ -40,7 +40,7 @@ def test_chunked_silver_equals_silver_at_once(tmp_path: Path, workers: int) -> N
         for p in sorted(tmp_path.glob("*.csv"))
     ]
     bronze, _ = combine_bronze(parsed)
-    chunks = user_range_chunks(bronze, 700)
+    chunks = [user_range.take(bronze) for user_range in user_ranges(bronze, 700)]
     assert len(chunks) >= 4
     assert sum(chunk.num_rows for chunk in chunks) == bronze.num_rows
     owners = [set(pc.unique(chunk["user_id"].drop_null()).to_pylist()) for chunk in chunks]
