@@ -16,7 +16,7 @@ from fitness_platform.memory import release_unused_memory
 from fitness_platform.parallel import ordered_map, usable_cpus
 from fitness_platform.tracker import gold, silver
 from fitness_platform.tracker.bronze import ParsedFile, bronze_rejects_schema, bronze_schema
-from fitness_platform.tracker.schema import arrow_schema, compact_strings
+from fitness_platform.tracker.schema import TABLE_KEYS, arrow_schema, compact_strings
 
 
 @dataclass(frozen=True)
@@ -175,8 +175,8 @@ def silver_frames(bronze: nw.LazyFrame) -> tuple[nw.LazyFrame, nw.LazyFrame]:
     backend, for callers that keep the data in that backend (the Spark Pipes job)."""
     cleaned = silver.clean(bronze)
     # Sorted output makes files byte-stable across runs and engines.
-    features = silver.silver_features(cleaned.survivors).sort("user_id", "date")
-    rejects = cleaned.rejects.sort("_source_file", "_row_number")
+    features = silver.silver_features(cleaned.survivors).sort(*TABLE_KEYS["silver/daily_activity"])
+    rejects = cleaned.rejects.sort(*TABLE_KEYS["silver/fitness_rejects"])
     return features, rejects
 
 
@@ -210,9 +210,7 @@ def gold_frames(
     """
     tables = gold.gold_tables(silver_frame, from_arrow)
     return {
-        name: table
-        if silver_ordered and name in USER_DAY_TABLES
-        else table.sort(*GOLD_SORT_KEYS[name])
+        name: table if silver_ordered and name in USER_DAY_TABLES else table.sort(*TABLE_KEYS[name])
         for name, table in tables.items()
     }
 
@@ -228,12 +226,6 @@ def is_ordered_by_user_and_date(table: pa.Table) -> bool:
     return bool(np.all((next_user > 0) | ((next_user == 0) & (np.diff(day) > 0))))
 
 
-GOLD_SORT_KEYS: dict[str, tuple[str, ...]] = {
-    "gold/dim_user": ("user_id",),
-    "gold/dim_date": ("date_key",),
-    "gold/dim_activity": ("user_id", "date_key"),
-    "gold/fact_daily": ("user_id", "date_key"),
-}
 USER_DAY_TABLES = ("gold/dim_activity", "gold/fact_daily")
 """Projections of silver at grain user-day: (user_id, date) order is their sort order,
 because ``date_key`` (yyyymmdd) grows with ``date``."""

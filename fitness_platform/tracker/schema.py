@@ -209,6 +209,20 @@ def arrow_schema(table: str) -> pa.Schema:
     return pa.schema(list(TABLE_TYPES[table].items()))
 
 
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "bronze/fitness_logs": ("_source_file", "_row_number"),
+    "bronze/fitness_rejects": ("_source_file", "_row_number"),
+    "silver/daily_activity": ("user_id", "date"),
+    "silver/fitness_rejects": ("_source_file", "_row_number"),
+    "gold/fact_daily": ("user_id", "date_key"),
+    "gold/dim_user": ("user_id",),
+    "gold/dim_date": ("date_key",),
+    "gold/dim_activity": ("user_id", "date_key"),
+}
+"""The unique key of each tracker table (SPEC 1.2-1.4), which is also the order its rows are
+stored in, so files are byte-stable across runs and engines."""
+
+
 COMPACT_STRING_INDEXES: dict[str, pa.DataType] = {
     "gender": pa.int8(),
     "activity_level": pa.int8(),

@@ -47,17 +47,6 @@ SINGLE_FILE_TABLES = (
     "gold/dim_activity",
 )
 TABLES = PARTITIONED_TABLES + SINGLE_FILE_TABLES
-# Unique keys of every table; the incremental test compares tables sorted by them.
-TABLE_KEYS: dict[str, tuple[str, ...]] = {
-    "bronze/fitness_logs": ("_source_file", "_row_number"),
-    "bronze/fitness_rejects": ("_source_file", "_row_number"),
-    "silver/daily_activity": ("user_id", "date"),
-    "silver/fitness_rejects": ("_source_file", "_row_number"),
-    "gold/fact_daily": ("user_id", "date_key"),
-    "gold/dim_user": ("user_id",),
-    "gold/dim_date": ("date_key",),
-    "gold/dim_activity": ("user_id", "date_key"),
-}
 
 # One replacement cell per defect, with the reject reason it must produce downstream.
 CELL_DEFECTS: tuple[tuple[str, str, str], ...] = (

@@ -18,10 +18,10 @@ import pyarrow.compute as pc
 from fitness_platform.runner import RunSummary, run_tracker
 from fitness_platform.settings import Settings
 from fitness_platform.tracker.ingestion import load_ledger, partition_key_for
+from fitness_platform.tracker.schema import TABLE_KEYS
 from fitness_platform_tests.pipeline.conftest import (
     FIRST_MTIME,
     SECOND_MTIME,
-    TABLE_KEYS,
     TABLES,
     Delivery,
     RawCsv,

@@ -16,8 +16,9 @@ import fitness_platform.runner as runner
 from fitness_platform.aws.session import boto3_client
 from fitness_platform.aws.sns import SNSAlertsResource
 from fitness_platform.defs.alerts.sensors import check_failure_alerts, run_failure_alerts
-from fitness_platform.defs.tracker.checks import CHECKS, GOLD_FRESHNESS_POLICY, TABLE_KEYS
+from fitness_platform.defs.tracker.checks import CHECKS, GOLD_FRESHNESS_POLICY
 from fitness_platform.settings import Settings
+from fitness_platform.tracker.schema import TABLE_KEYS
 from fitness_platform_tests.quality.harness import (
     clean_rows,
     csv_text,

@@ -25,7 +25,7 @@ from fitness_platform.storage.lake import Lake
 from fitness_platform.tracker import quality
 from fitness_platform.tracker.ingestion import load_ledger
 from fitness_platform.tracker.quality import FileRecords, QualityResult
-from fitness_platform.tracker.schema import arrow_schema
+from fitness_platform.tracker.schema import TABLE_KEYS, arrow_schema
 
 GOLD_FRESHNESS_POLICY = dg.FreshnessPolicy.time_window(
     fail_window=timedelta(hours=48), warn_window=timedelta(hours=26)
@@ -77,17 +77,6 @@ def _common(table: str, keys: tuple[str, ...]) -> list[CheckDef]:
         ),
     ]
 
-
-TABLE_KEYS: dict[str, tuple[str, ...]] = {
-    "bronze/fitness_logs": ("_source_file", "_row_number"),
-    "bronze/fitness_rejects": ("_source_file", "_row_number"),
-    "silver/daily_activity": ("user_id", "date"),
-    "silver/fitness_rejects": ("_source_file", "_row_number"),
-    "gold/fact_daily": ("user_id", "date_key"),
-    "gold/dim_user": ("user_id",),
-    "gold/dim_date": ("date_key",),
-    "gold/dim_activity": ("user_id", "date_key"),
-}
 
 CHECKS: tuple[CheckDef, ...] = (
     *_common("bronze/fitness_logs", TABLE_KEYS["bronze/fitness_logs"]),
